@@ -1,0 +1,47 @@
+# The README's verbs. `make run` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Local runs and tests use the embedded defaults; production sets DEBUG=false and SECRET_KEY.
+export DEBUG ?= true
+
+.PHONY: run test lint format bench messages install
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	@echo ""
+	@echo "  The campaign site is starting at http://$(HOST):$(PORT)/"
+	@echo "  First organizer: sign up at http://$(HOST):$(PORT)/accounts/signup/ (the confirmation"
+	@echo "  e-mail is printed below in this terminal), then in another terminal run:"
+	@echo "      $(MANAGE) make_organizer you@example.org"
+	@echo ""
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh the French catalogue after changing marked strings (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=staticfiles
+	$(MANAGE) compilemessages -l fr --ignore=.venv

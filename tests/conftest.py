@@ -1,0 +1,66 @@
+"""Personas and the services check.
+
+alice owns the data under test, bob is another volunteer, olivia is an organizer.
+With REQUIRE_SERVICES=1 (CI's services run) the suite fails, never skips, when
+PostgreSQL, Redis or a Celery worker cannot be reached.
+"""
+
+import os
+
+import pytest
+
+from requests_app.roles import organizer_grant
+
+from .factories import UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _services_are_real(django_db_setup, django_db_blocker):
+    if not REQUIRE_SERVICES:
+        return
+    import redis
+    from django.conf import settings
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.exit("REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL", returncode=3)
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+        pytest.exit("REQUIRE_SERVICES=1 but REDIS_URL is not set", returncode=3)
+    try:
+        redis.Redis.from_url(settings.REDIS_URL).ping()
+    except redis.RedisError as exc:
+        pytest.exit(f"REQUIRE_SERVICES=1 but Redis is unreachable: {exc}", returncode=3)
+
+
+@pytest.fixture
+def celery_worker_ready():
+    """Tests marked `worker` go through a real worker in the services run."""
+    from campaign.celery import app
+
+    if REQUIRE_SERVICES and not app.control.ping(timeout=10):
+        pytest.fail("REQUIRE_SERVICES=1 but no Celery worker answered a ping")
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(email="alice@example.org", display_name="Alice A.")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(email="bob@example.org", display_name="Bob B.")
+
+
+@pytest.fixture
+def olivia(db):
+    user = UserFactory(email="olivia@example.org", display_name="Olivia O.")
+    organizer_grant(user)
+    return user
