@@ -3,11 +3,19 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from requests_app import api as requests_api
 
 from . import views
 
+router = DefaultRouter()
+router.register("regimes", requests_api.AccessRegimeViewSet, basename="regime")
+router.register("services", requests_api.PoliceServiceViewSet, basename="service")
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -17,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     # Inside the language prefix so the switcher can translate the French page's address.
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("requests_app.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,8 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .directory_csv import DirectoryImportError, directory_export, directory_import
+from .models import AccessRegime, PoliceService, RegimeRuleSet, User
 
 
 @admin.register(User)
@@ -18,3 +25,131 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+class RegimeRuleSetInline(admin.StackedInline):
+    model = RegimeRuleSet
+    extra = 0
+    fields = [
+        ("effective_from", "effective_to"),
+        ("response_days", "day_kind", "extension_days"),
+        "extension_rule",
+        ("fee_estimate_pauses_clock", "deemed_refusal"),
+        ("appeal_window_days", "appeal_day_kind", "appeal_window_from"),
+        "unconfirmed",
+        ("source_urls", "last_verified"),
+        "notes",
+    ]
+
+
+@admin.register(AccessRegime)
+class AccessRegimeAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "jurisdiction", "application_fee", "last_verified"]
+    list_filter = ["jurisdiction"]
+    search_fields = ["code", "name_en", "name_fr", "short_name"]
+    inlines = [RegimeRuleSetInline]
+    fieldsets = [
+        (None, {"fields": ["code", "jurisdiction", "name_en", "name_fr", "short_name", "citation",
+                           "applies_to"]}),
+        (_("Fees"), {"fields": ["application_fee", "fee_notes", "fee_waiver_basis"]}),
+        (_("Appeal"), {"fields": ["appeal_body_en", "appeal_body_fr", "appeal_body_url",
+                                  "appeal_fee", "appeal_fee_notes"]}),
+        (_("Sections cited in letters"), {"fields": [
+            "right_of_access_section", "how_to_request_section", "duty_to_assist_section",
+            "time_limit_section", "extension_section", "deemed_refusal_section", "fees_section",
+            "fee_waiver_section", "review_or_appeal_section", "appeal_time_limit_section"]}),
+        (_("Sources"), {"fields": ["portal_url", "source_urls", "last_verified", "notes"]}),
+    ]  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        # A regime in use is protected by its services; one never used may go.
+        return super().has_delete_permission(request, obj) and not (
+            obj and obj.police_services.exists()
+        )
+
+
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("The format export_directory writes."))
+    dry_run = forms.BooleanField(label=_("Only check, import nothing"), required=False)
+
+
+@admin.register(PoliceService)
+class PoliceServiceAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "province", "kind", "regime", "known_alpr", "active"]
+    list_filter = ["province", "kind", "known_alpr", "active", "regime"]
+    search_fields = ["name_en", "name_fr", "short_name", "hq_city", "slug"]
+    list_select_related = ["regime"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["export_csv"]
+    change_list_template = "admin/requests_app/policeservice/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["name_en", "name_fr", "short_name", "slug", "kind", "province",
+                           "hq_city", ("latitude", "longitude"), "website", "regime", "parent",
+                           "active"]}),
+        (_("ALPR"), {"fields": ["known_alpr", "known_alpr_note"]}),
+        (_("How to file (each fact with its source and the day it was checked)"), {
+            "fields": [(f, f"{f}_source", f"{f}_checked") for f in PoliceService.FILING_FACTS]}),
+        (_("Sources"), {"fields": ["source_urls", "notes", "created_at", "updated_at"]}),
+    ]  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        # Services merge and dissolve: untick "active" instead of deleting.
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="requests_app_policeservice_import",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="requests_app_policeservice_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        form = DirectoryImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = directory_import(
+                    form.cleaned_data["file"].read(), dry_run=form.cleaned_data["dry_run"]
+                )
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file is not UTF-8 text."))
+            except DirectoryImportError as exc:
+                report = exc.report
+            else:
+                if not report.dry_run:
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                    return redirect("admin:requests_app_policeservice_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import police services"),
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/requests_app/policeservice/import.html", context)
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._csv_response(None)
+
+    @admin.action(description=_("Export selected services as CSV"))
+    def export_csv(self, request, queryset):
+        return self._csv_response(queryset.select_related("regime", "parent").order_by("slug"))
+
+    def _csv_response(self, services):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="police_services.csv"'
+        directory_export(response, services)
+        return response

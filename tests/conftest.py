@@ -64,3 +64,11 @@ def olivia(db):
     user = UserFactory(email="olivia@example.org", display_name="Olivia O.")
     organizer_grant(user)
     return user
+
+
+@pytest.fixture
+def directory(db):
+    """The Canadian directory shipped in data/, loaded as `make run` loads it."""
+    from requests_app.directory_csv import reference_data_load
+
+    return reference_data_load()

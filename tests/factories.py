@@ -1,7 +1,11 @@
+from datetime import date
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils.text import slugify
 
-from requests_app.models import User
+from requests_app.models import AccessRegime, PoliceService, RegimeRuleSet, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,3 +21,45 @@ class UserFactory(factory.django.DjangoModelFactory):
         """A volunteer whose e-mail address is confirmed, as every real one is."""
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class AccessRegimeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessRegime
+        django_get_or_create = ["code"]
+
+    code = "ON-MFIPPA"
+    jurisdiction = "ON"
+    name_en = "Municipal Freedom of Information and Protection of Privacy Act"
+    name_fr = "Loi sur l'accès à l'information municipale et la protection de la vie privée"
+    short_name = "MFIPPA"
+    appeal_body_en = "Information and Privacy Commissioner of Ontario"
+    application_fee = Decimal("5.00")
+
+
+class RegimeRuleSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegimeRuleSet
+
+    regime = factory.SubFactory(AccessRegimeFactory)
+    effective_from = date(1900, 1, 1)
+    response_days = 30
+    day_kind = "calendar"
+    fee_estimate_pauses_clock = "unconfirmed"
+    deemed_refusal = "yes"
+    appeal_window_days = 30
+    appeal_day_kind = "calendar"
+
+
+class PoliceServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PoliceService
+
+    name_en = factory.Sequence(lambda n: f"Town {n} Police Service")
+    slug = factory.LazyAttribute(lambda s: slugify(s.name_en))
+    kind = "municipal"
+    province = "ON"
+    hq_city = "Town"
+    latitude = Decimal("44.0000")
+    longitude = Decimal("-79.0000")
+    regime = factory.SubFactory(AccessRegimeFactory)

@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from requests_app.directory_csv import DirectoryImportError, reference_data_load
 
 
 class Command(BaseCommand):
-    help = "Load the reference data shipped in data/ (idempotent: a second run changes nothing)."
+    help = (
+        "Load the reference data shipped in data/: what is missing is added, what exists is "
+        "left alone (so organizers' edits survive), and a second run changes nothing."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -13,4 +18,10 @@ class Command(BaseCommand):
         Site.objects.update_or_create(
             pk=settings.SITE_ID, defaults={"domain": domain, "name": "ALPR records"}
         )
+        try:
+            reports = reference_data_load()
+        except DirectoryImportError as exc:
+            raise CommandError(f"The shipped reference data is invalid:\n{exc}") from exc
+        for name, report in reports.items():
+            self.stdout.write(f"{name}: {report.created} added, {report.unchanged} already there")
         self.stdout.write(self.style.SUCCESS("Reference data is loaded."))

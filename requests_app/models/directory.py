@@ -1,0 +1,496 @@
+"""The directory: access-to-information regimes, their dated time rules, police services."""
+
+import unicodedata
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# Canada's extent, for validating headquarters coordinates.
+LATITUDE_RANGE = (41.6, 83.2)
+LONGITUDE_RANGE = (-141.1, -52.5)
+
+
+class Province(models.TextChoices):
+    """Provinces and territories, plus CA for federal laws and national bodies."""
+
+    CA = "CA", _("Federal")
+    AB = "AB", _("Alberta")
+    BC = "BC", _("British Columbia")
+    MB = "MB", _("Manitoba")
+    NB = "NB", _("New Brunswick")
+    NL = "NL", _("Newfoundland and Labrador")
+    NS = "NS", _("Nova Scotia")
+    NT = "NT", _("Northwest Territories")
+    NU = "NU", _("Nunavut")
+    ON = "ON", _("Ontario")
+    PE = "PE", _("Prince Edward Island")
+    QC = "QC", _("Quebec")
+    SK = "SK", _("Saskatchewan")
+    YT = "YT", _("Yukon")
+
+
+class DayKind(models.TextChoices):
+    CALENDAR = "calendar", _("calendar days")
+    BUSINESS = "business", _("business days")
+
+
+class Answer(models.TextChoices):
+    """A yes/no fact that the sources may not settle."""
+
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    UNCONFIRMED = "unconfirmed", _("unconfirmed")
+
+
+def search_key(*parts: str) -> str:
+    """Lower-case text without accents, so "Quebec" finds "Québec"."""
+    text = " ".join(p for p in parts if p)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class AccessRegime(models.Model):
+    """One access-to-information law as it applies to a kind of police body."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]+(-[A-Z0-9]+)*$", _("Use capitals, digits and -."))],
+        help_text=_("Stable identifier, e.g. ON-MFIPPA. Never change it once used."),
+    )
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=2, choices=Province)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
+    short_name = models.CharField(_("short name"), max_length=40)
+    citation = models.CharField(_("citation"), max_length=255, blank=True)
+    applies_to = models.TextField(_("bodies it covers"), blank=True)
+    application_fee = models.DecimalField(
+        _("application fee (CAD)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Blank when not confirmed."),
+    )
+    fee_notes = models.TextField(_("fee notes"), blank=True)
+    fee_waiver_basis = models.TextField(_("fee waiver basis"), blank=True)
+    appeal_body_en = models.CharField(_("appeal or review body (English)"), max_length=255)
+    appeal_body_fr = models.CharField(
+        _("appeal or review body (French)"), max_length=255, blank=True
+    )
+    appeal_body_url = models.URLField(_("appeal body web page"), max_length=500, blank=True)
+    appeal_fee = models.DecimalField(
+        _("appeal fee (CAD)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    appeal_fee_notes = models.TextField(_("appeal fee notes"), blank=True)
+    portal_url = models.URLField(_("official page or portal"), max_length=500, blank=True)
+    # The sections a letter or an appeal cites; "UNCONFIRMED" marks what could not be checked.
+    right_of_access_section = models.CharField(_("right of access"), max_length=255, blank=True)
+    how_to_request_section = models.CharField(_("how to request"), max_length=255, blank=True)
+    duty_to_assist_section = models.CharField(_("duty to assist"), max_length=255, blank=True)
+    time_limit_section = models.CharField(_("time limit"), max_length=255, blank=True)
+    extension_section = models.CharField(_("extension"), max_length=255, blank=True)
+    deemed_refusal_section = models.CharField(_("deemed refusal"), max_length=255, blank=True)
+    fees_section = models.CharField(_("fees"), max_length=255, blank=True)
+    fee_waiver_section = models.CharField(_("fee waiver"), max_length=255, blank=True)
+    review_or_appeal_section = models.CharField(_("review or appeal"), max_length=255, blank=True)
+    appeal_time_limit_section = models.CharField(_("appeal time limit"), max_length=255, blank=True)
+    source_urls = models.TextField(_("sources"), blank=True, help_text=_("Separated by |."))
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("access regime")
+        verbose_name_plural = _("access regimes")
+        ordering = ["jurisdiction", "code"]
+
+    def __str__(self):
+        return f"{self.short_name} ({self.code})"
+
+    @property
+    def name(self) -> str:
+        return self.name_fr if get_language() == "fr" and self.name_fr else self.name_en
+
+    @property
+    def appeal_body(self) -> str:
+        if get_language() == "fr" and self.appeal_body_fr:
+            return self.appeal_body_fr
+        return self.appeal_body_en
+
+    @property
+    def sources(self) -> list[str]:
+        return split_sources(self.source_urls)
+
+    @property
+    def law_unconfirmed(self) -> bool:
+        """A stand-in regime (code ending UNCONFIRMED) for bodies whose law is not known."""
+        return self.code.endswith("UNCONFIRMED")
+
+    def rule_set_on(self, day: date) -> "RegimeRuleSet | None":
+        """The time rules in force on `day` (a request uses those of the day it was received)."""
+        # Iterates so that a prefetched list of rule sets needs no further query.
+        for rule_set in self.rule_sets.all():
+            ends = rule_set.effective_to
+            if rule_set.effective_from <= day and (ends is None or day <= ends):
+                return rule_set
+        return None
+
+    def upcoming_rule_sets(self, day: date) -> list["RegimeRuleSet"]:
+        """Rule sets that come into force after `day` (announced law changes)."""
+        return [r for r in self.rule_sets.all() if r.effective_from > day]
+
+    def current_rule_set(self) -> "RegimeRuleSet | None":
+        return self.rule_set_on(date.today())
+
+
+def split_sources(text: str) -> list[str]:
+    return [part.strip() for part in text.split("|") if part.strip()]
+
+
+class RegimeRuleSetQuerySet(models.QuerySet):
+    def in_force_on(self, day: date):
+        return self.filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=day), effective_from__lte=day
+        )
+
+
+class RegimeRuleSet(models.Model):
+    """The time rules of a regime for the period they were in force."""
+
+    regime = models.ForeignKey(
+        AccessRegime, on_delete=models.CASCADE, related_name="rule_sets", verbose_name=_("regime")
+    )
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(
+        _("in force until"), null=True, blank=True, help_text=_("Blank while still in force.")
+    )
+    response_days = models.PositiveSmallIntegerField(
+        _("response time (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Blank when the sources do not confirm it."),
+    )
+    day_kind = models.CharField(_("counted in"), max_length=8, choices=DayKind, blank=True)
+    extension_days = models.PositiveSmallIntegerField(
+        _("extension (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Blank when the law allows 'a reasonable period' or it is unconfirmed."),
+    )
+    extension_rule = models.TextField(_("extension rule"), blank=True)
+    fee_estimate_pauses_clock = models.CharField(
+        _("a fee estimate stops the clock"), max_length=12, choices=Answer
+    )
+    deemed_refusal = models.CharField(
+        _("no answer in time is a deemed refusal"), max_length=12, choices=Answer
+    )
+    appeal_window_days = models.PositiveSmallIntegerField(
+        _("appeal window (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Blank when there is no window or it is not confirmed (see notes)."),
+    )
+    appeal_day_kind = models.CharField(
+        _("appeal window counted in"), max_length=8, choices=DayKind, blank=True
+    )
+    appeal_window_from = models.CharField(
+        _("appeal window counted from"), max_length=255, blank=True
+    )
+    unconfirmed = models.TextField(
+        _("unconfirmed"), blank=True, help_text=_("What in these rules could not be confirmed.")
+    )
+    source_urls = models.TextField(_("sources"), blank=True)
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = RegimeRuleSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("time rule set")
+        verbose_name_plural = _("time rule sets")
+        ordering = ["regime", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regime", "effective_from"], name="one_rule_set_per_regime_and_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="rule_set_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(response_days__isnull=True) | Q(response_days__gte=1),
+                name="response_days_positive",
+            ),
+        ]
+
+    def __str__(self):
+        end = self.effective_to.isoformat() if self.effective_to else "…"
+        return f"{self.regime.code} {self.effective_from.isoformat()} to {end}"
+
+    def clean(self):
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The end date is before the start date.")})
+        if self.response_days and not self.day_kind:
+            raise ValidationError(
+                {"day_kind": _("Say whether these are calendar or business days.")}
+            )
+        if self.appeal_window_days and not self.appeal_day_kind:
+            raise ValidationError(
+                {"appeal_day_kind": _("Say whether these are calendar or business days.")}
+            )
+        if self.regime_id:
+            overlapping = self.regime.rule_sets.exclude(pk=self.pk).filter(
+                Q(effective_to__isnull=True) | Q(effective_to__gte=self.effective_from)
+            )
+            if self.effective_to:
+                overlapping = overlapping.filter(effective_from__lte=self.effective_to)
+            if overlapping.exists():
+                raise ValidationError(
+                    _("These dates overlap another rule set of the same regime: %(other)s"),
+                    params={"other": overlapping.first()},
+                )
+
+    @property
+    def sources(self) -> list[str]:
+        return split_sources(self.source_urls)
+
+    def response_time_text(self) -> str:
+        """The response deadline in plain words."""
+        if not self.response_days or not self.day_kind:
+            return str(_("Not confirmed: ask the office for its time limit and note the answer."))
+        if self.day_kind == DayKind.BUSINESS:
+            return str(
+                _(
+                    "%(days)s business days, counted from the day after the request is received "
+                    "(Saturdays, Sundays and holidays are not counted)"
+                )
+                % {"days": self.response_days}
+            )
+        return str(
+            _(
+                "%(days)s calendar days, counted from the day after the request is received; "
+                "if the last day is a weekend or holiday, the next business day"
+            )
+            % {"days": self.response_days}
+        )
+
+    def appeal_window_text(self) -> str:
+        if not self.appeal_window_days:
+            return str(_("Not confirmed: check with the appeal body before relying on a date."))
+        kind = DayKind(self.appeal_day_kind).label if self.appeal_day_kind else _("days")
+        text = _("%(days)s %(kind)s") % {"days": self.appeal_window_days, "kind": kind}
+        if self.appeal_window_from:
+            text = _("%(window)s from %(start)s") % {
+                "window": text,
+                "start": self.appeal_window_from,
+            }
+        return str(text)
+
+
+class PoliceService(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal")
+        REGIONAL = "regional", _("Regional")
+        PROVINCIAL = "provincial", _("Provincial")
+        FEDERAL = "federal", _("Federal")
+        FIRST_NATIONS = "first_nations", _("First Nations")
+
+    class KnownAlpr(models.TextChoices):
+        YES = "yes", _("Yes, publicly reported")
+        NO = "no", _("No")
+        UNKNOWN = "unknown", _("Unknown")
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("The address of its page: the English name, slugified. Never change it."),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    province = models.CharField(_("province or territory"), max_length=2, choices=Province)
+    hq_city = models.CharField(_("headquarters city"), max_length=120, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
+    )
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    regime = models.ForeignKey(
+        AccessRegime,
+        on_delete=models.PROTECT,
+        related_name="police_services",
+        verbose_name=_("access regime"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="divisions",
+        verbose_name=_("part of"),
+        help_text=_("E.g. the RCMP for one of its divisions."),
+    )
+    known_alpr = models.CharField(
+        _("known to use ALPR"), max_length=8, choices=KnownAlpr, default=KnownAlpr.UNKNOWN
+    )
+    known_alpr_note = models.TextField(_("ALPR source note"), blank=True)
+
+    # How to file there. Each fact keeps its source and the day it was checked; a blank
+    # fact is shown as "not published, confirm first", never guessed.
+    foi_email = models.EmailField(_("FOI office e-mail"), blank=True)
+    foi_email_source = models.CharField(_("source"), max_length=500, blank=True)
+    foi_email_checked = models.DateField(_("checked on"), null=True, blank=True)
+    foi_portal_url = models.URLField(_("online request portal"), max_length=500, blank=True)
+    foi_portal_url_source = models.CharField(_("source"), max_length=500, blank=True)
+    foi_portal_url_checked = models.DateField(_("checked on"), null=True, blank=True)
+    foi_postal_address = models.TextField(_("postal address"), blank=True)
+    foi_postal_address_source = models.CharField(_("source"), max_length=500, blank=True)
+    foi_postal_address_checked = models.DateField(_("checked on"), null=True, blank=True)
+    filing_fee = models.DecimalField(
+        _("application fee (CAD)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    filing_fee_source = models.CharField(_("source"), max_length=500, blank=True)
+    filing_fee_checked = models.DateField(_("checked on"), null=True, blank=True)
+    fee_payable_to = models.CharField(_("cheque payable to"), max_length=200, blank=True)
+    fee_payable_to_source = models.CharField(_("source"), max_length=500, blank=True)
+    fee_payable_to_checked = models.DateField(_("checked on"), null=True, blank=True)
+    accepts_cards = models.BooleanField(_("accepts payment cards"), null=True, blank=True)
+    accepts_cards_source = models.CharField(_("source"), max_length=500, blank=True)
+    accepts_cards_checked = models.DateField(_("checked on"), null=True, blank=True)
+    identification_required = models.TextField(_("identification asked for"), blank=True)
+    identification_required_source = models.CharField(_("source"), max_length=500, blank=True)
+    identification_required_checked = models.DateField(_("checked on"), null=True, blank=True)
+    filing_warnings = models.TextField(_("practical warnings"), blank=True)
+    filing_warnings_source = models.CharField(_("source"), max_length=500, blank=True)
+    filing_warnings_checked = models.DateField(_("checked on"), null=True, blank=True)
+
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick when a service merges or dissolves.")
+    )
+    source_urls = models.TextField(_("sources"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Accent-free, lower-case names for search on any database.
+    search_text = models.CharField(max_length=600, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    FILING_FACTS = [
+        "foi_email",
+        "foi_portal_url",
+        "foi_postal_address",
+        "filing_fee",
+        "fee_payable_to",
+        "accepts_cards",
+        "identification_required",
+        "filing_warnings",
+    ]
+
+    class Meta:
+        verbose_name = _("police service")
+        verbose_name_plural = _("police services")
+        ordering = ["name_en"]
+        indexes = [
+            # Directory filters: province and kind.
+            models.Index(fields=["province", "kind"], name="service_province_kind"),
+            # Map bounding-box queries.
+            models.Index(fields=["latitude", "longitude"], name="service_lat_lon"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=LATITUDE_RANGE[0], latitude__lte=LATITUDE_RANGE[1]),
+                name="service_latitude_in_canada",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=LONGITUDE_RANGE[0], longitude__lte=LONGITUDE_RANGE[1]),
+                name="service_longitude_in_canada",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="service_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(self.name_en, self.name_fr, self.short_name, self.hq_city)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("requests_app:service", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.regime_id and self.province:
+            jurisdiction = self.regime.jurisdiction
+            if jurisdiction not in (Province.CA, self.province):
+                raise ValidationError(
+                    {
+                        "regime": _(
+                            "%(code)s is a law of %(jurisdiction)s; a service in %(province)s "
+                            "needs a law of its own province or a federal one."
+                        )
+                        % {
+                            "code": self.regime.code,
+                            "jurisdiction": jurisdiction,
+                            "province": self.province,
+                        }
+                    }
+                )
+
+
+    @property
+    def name(self) -> str:
+        return self.name_fr if get_language() == "fr" and self.name_fr else self.name_en
+
+    @property
+    def sources(self) -> list[str]:
+        return split_sources(self.source_urls)
+
+    def filing_facts(self) -> list[dict]:
+        """Each way-to-file fact with its label, value, source and date checked."""
+        facts = []
+        for name in self.FILING_FACTS:
+            value = getattr(self, name)
+            facts.append(
+                {
+                    "name": name,
+                    "label": self._meta.get_field(name).verbose_name,
+                    "value": value,
+                    "known": value not in (None, ""),
+                    "source": getattr(self, f"{name}_source"),
+                    "checked": getattr(self, f"{name}_checked"),
+                }
+            )
+        return facts
