@@ -9,6 +9,7 @@ an ImproperlyConfigured error naming the variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -206,7 +207,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "claims-review-stale": {
+        "task": "requests_app.tasks.claims_review_stale",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 # E-mail: printed on the console unless EMAIL_URL names a real server
 # (e.g. smtp+tls://user:password@smtp.example.org:587).

@@ -9,7 +9,16 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .directory_csv import DirectoryImportError, directory_export, directory_import
-from .models import AccessRegime, PoliceService, RegimeRuleSet, User
+from .models import (
+    AccessRegime,
+    Campaign,
+    Claim,
+    PoliceService,
+    RecordCategory,
+    RegimeRuleSet,
+    TargetActivity,
+    User,
+)
 
 
 @admin.register(User)
@@ -153,3 +162,52 @@ class PoliceServiceAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="police_services.csv"'
         directory_export(response, services)
         return response
+
+
+class RecordCategoryInline(admin.StackedInline):
+    model = RecordCategory
+    extra = 0
+    fields = [("key", "position"), ("title_en", "title_fr"), "wording_en", "wording_fr"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "starts_on", "ends_on", "active"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [RecordCategoryInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is append-only: organizers read it here and act through the site."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    list_display = [
+        "police_service",
+        "campaign",
+        "volunteer",
+        "claimed_at",
+        "released_at",
+        "ending",
+    ]
+    list_filter = ["campaign", "ending", "police_service__province"]
+    search_fields = ["police_service__name_en", "volunteer__email"]
+    list_select_related = ["police_service", "campaign", "volunteer"]
+
+
+@admin.register(TargetActivity)
+class TargetActivityAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "police_service", "campaign", "kind", "actor", "subject"]
+    list_filter = ["kind", "campaign"]
+    search_fields = ["police_service__name_en", "reason"]
+    list_select_related = ["police_service", "campaign", "actor", "subject"]

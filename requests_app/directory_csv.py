@@ -9,6 +9,7 @@ changes nothing, and `export_directory` writes back the format `import_directory
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import AccessRegime, PoliceService, RegimeRuleSet
+from .models import AccessRegime, Campaign, PoliceService, RecordCategory, RegimeRuleSet
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 
@@ -469,4 +470,21 @@ def reference_data_load(*, data_dir: Path = DATA_DIR, only_missing: bool = True)
     reports["police services"] = directory_import(
         (data_dir / "police_services.csv").read_text(encoding="utf-8"), only_missing=only_missing
     )
+    reports["campaigns"] = campaigns_load(data_dir / "campaigns.json")
     return reports
+
+
+def campaigns_load(path: Path) -> ImportReport:
+    """Create the shipped campaigns and their record categories if they are missing."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    report = ImportReport(total=len(entries))
+    for entry in entries:
+        categories = entry.pop("categories")
+        campaign, created = Campaign.objects.get_or_create(slug=entry["slug"], defaults=entry)
+        if not created:
+            report.unchanged += 1
+            continue
+        report.created += 1
+        for position, category in enumerate(categories):
+            RecordCategory.objects.create(campaign=campaign, position=position, **category)
+    return report

@@ -43,3 +43,40 @@ class WhichLawForm(forms.Form):
                 for province, group in groupby(services, key=lambda s: s.province)
             ],
         ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class HelpOfferForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the volunteer (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReassignForm(ReasonForm):
+    email = forms.EmailField(label=_("E-mail address of the new volunteer"))
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"]
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active volunteer uses this address."))
+        self.cleaned_data["volunteer"] = user
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        from .models import User
+
+        model = User
+        fields = ["display_name", "show_name_publicly"]

@@ -7,7 +7,15 @@ COORDINATE_PERMISSION = "requests_app.coordinate_campaign"
 
 # Besides coordinating, organizers edit the directory and moderate in the admin.
 ORGANIZER_MODEL_PERMISSIONS = {
-    "requests_app": ["accessregime", "regimeruleset", "policeservice"],
+    "requests_app": [
+        "accessregime",
+        "regimeruleset",
+        "policeservice",
+        "campaign",
+        "recordcategory",
+        "claim",
+        "targetactivity",
+    ],
 }
 
 

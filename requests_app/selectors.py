@@ -1,9 +1,24 @@
 """Reads shared by pages, the API and exports."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+from datetime import date
 
-from .models import AccessRegime, PoliceService, RegimeRuleSet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AccessRegime,
+    AccessRequest,
+    Campaign,
+    Claim,
+    PoliceService,
+    RegimeRuleSet,
+    TargetActivity,
+)
 from .models.directory import search_key
+from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 
 
 def directory_services(
@@ -38,3 +53,154 @@ def regimes_for_guide() -> QuerySet[AccessRegime]:
         )
         .order_by("jurisdiction", "code")
     )
+
+
+# --- Campaigns and claims ---------------------------------------------------------------
+
+
+class TargetStatus:
+    """Where a target stands in a campaign, as the directory and the map colour it."""
+
+    UNCLAIMED = "unclaimed"
+    CLAIMED = "claimed"
+    FILED = "filed"
+    OVERDUE = "overdue"
+    RELEASED = "released"
+
+    LABELS = {
+        UNCLAIMED: _("Unclaimed"),
+        CLAIMED: _("Claimed"),
+        FILED: _("Request filed"),
+        OVERDUE: _("Overdue"),
+        RELEASED: _("Records released"),
+    }
+
+
+def default_campaign() -> Campaign | None:
+    """The campaign pages show when none is chosen: the oldest open one (ALPR records)."""
+    today = timezone.localdate()
+    return Campaign.objects.open_on(today).order_by("starts_on", "pk").first()
+
+
+def claims_without_filed_request() -> QuerySet[Claim]:
+    """Active claims whose target has no filed request yet (candidates for expiry)."""
+    filed = AccessRequest.objects.filed().filter(
+        campaign=OuterRef("campaign"), police_service=OuterRef("police_service")
+    )
+    return Claim.objects.active().filter(~Exists(filed))
+
+
+def target_statuses(campaign: Campaign, service_ids=None) -> dict[int, str]:
+    """Status of each target of a campaign, keyed by police service id (unclaimed if absent)."""
+    today = timezone.localdate()
+    statuses: dict[int, str] = {}
+    claims = Claim.objects.active().filter(campaign=campaign)
+    requests = AccessRequest.objects.filed().filter(campaign=campaign)
+    if service_ids is not None:
+        claims = claims.filter(police_service_id__in=service_ids)
+        requests = requests.filter(police_service_id__in=service_ids)
+    for service_id in claims.values_list("police_service_id", flat=True):
+        statuses[service_id] = TargetStatus.CLAIMED
+    rank = [TargetStatus.CLAIMED, TargetStatus.FILED, TargetStatus.OVERDUE, TargetStatus.RELEASED]
+    for request in requests.only("police_service_id", "status", "due_on"):
+        if request.status in RELEASE_STATUSES or request.status in DECISION_STATUSES:
+            status = (
+                TargetStatus.RELEASED if request.status in RELEASE_STATUSES else TargetStatus.FILED
+            )
+        elif request.is_overdue(today):
+            status = TargetStatus.OVERDUE
+        else:
+            status = TargetStatus.FILED
+        current = statuses.get(request.police_service_id, TargetStatus.CLAIMED)
+        if rank.index(status) >= rank.index(current):
+            statuses[request.police_service_id] = status
+    return statuses
+
+
+def target_history(campaign: Campaign, service: PoliceService) -> QuerySet[TargetActivity]:
+    return TargetActivity.objects.filter(campaign=campaign, police_service=service).select_related(
+        "actor", "subject"
+    )
+
+
+@dataclass
+class NextAction:
+    text: str
+    deadline: date | None
+    overdue: bool = False
+
+
+def next_action(claim: Claim, request: AccessRequest | None, today: date) -> NextAction:
+    """What a volunteer should do next about a target, and by when."""
+    if request is None or request.filed_on is None:
+        return NextAction(
+            _("Send the letter"), claim.expires_on(settings.CLAIM_STALE_DAYS), overdue=False
+        )
+    if request.status in RELEASE_STATUSES:
+        return NextAction(_("Release received: record the findings"), None)
+    if request.status in DECISION_STATUSES:
+        return NextAction(_("Decision received: consider an appeal"), None)
+    if request.is_overdue(today):
+        return NextAction(_("Overdue: follow up or appeal"), request.due_on, overdue=True)
+    if request.is_open():
+        if request.due_on is None:
+            return NextAction(_("Waiting for the answer (clock stopped)"), None)
+        return NextAction(_("Waiting until the due date"), request.due_on)
+    return NextAction(_("Nothing to do: the request is closed"), None)
+
+
+def my_targets(user) -> list[dict]:
+    """The volunteer's active claims (held or helped), each with its request and next action."""
+    today = timezone.localdate()
+    claims = (
+        Claim.objects.involving(user)
+        .select_related("campaign", "police_service", "police_service__regime")
+        .order_by("claimed_at")
+    )
+    requests = {
+        (r.campaign_id, r.police_service_id): r
+        for r in AccessRequest.objects.filter(
+            campaign__in={c.campaign_id for c in claims},
+            police_service__in={c.police_service_id for c in claims},
+        ).order_by("created_at")
+    }
+    rows = []
+    for claim in claims:
+        request = requests.get((claim.campaign_id, claim.police_service_id))
+        rows.append(
+            {
+                "claim": claim,
+                "request": request,
+                "action": next_action(claim, request, today),
+                "is_claimant": claim.volunteer_id == user.pk,
+            }
+        )
+    return rows
+
+
+def open_campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.open_on(timezone.localdate()).order_by("starts_on", "pk")
+
+
+def target_summary(campaign: Campaign, service: PoliceService, user) -> dict:
+    """Everything the service page shows about one target, for this viewer."""
+    claim = (
+        Claim.objects.active()
+        .filter(campaign=campaign, police_service=service)
+        .select_related("volunteer")
+        .first()
+    )
+    helpers = list(claim.helpers.select_related("volunteer")) if claim else []
+    signed_in = user.is_authenticated
+    return {
+        "campaign": campaign,
+        "claim": claim,
+        "status": target_statuses(campaign, [service.pk]).get(service.pk, TargetStatus.UNCLAIMED),
+        "accepted_helpers": [h for h in helpers if h.status == "accepted"],
+        "pending_offers": [h for h in helpers if h.status == "offered"]
+        if claim and signed_in and claim.volunteer_id == user.pk
+        else [],
+        "is_claimant": bool(claim and signed_in and claim.volunteer_id == user.pk),
+        "has_offered": bool(signed_in and any(h.volunteer_id == user.pk for h in helpers)),
+        "history": target_history(campaign, service)[:50],
+    }

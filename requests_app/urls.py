@@ -9,3 +9,17 @@ urlpatterns = [
     path("services/<slug:slug>/", views.service_detail, name="service"),
     path("guide/", views.guide, name="guide"),
 ]
+
+urlpatterns += [
+    path("services/<slug:slug>/claim/", views.claim_create, name="claim_create"),
+    path("claims/<int:pk>/release/", views.claim_release, name="claim_release"),
+    path("claims/<int:pk>/reassign/", views.claim_reassign, name="claim_reassign"),
+    path("claims/<int:pk>/help/", views.claim_help_offer, name="claim_help_offer"),
+    path(
+        "claims/<int:pk>/helpers/<int:helper_pk>/<str:decision>/",
+        views.claim_help_decide,
+        name="claim_help_decide",
+    ),
+    path("me/", views.me, name="me"),
+    path("me/profile/", views.profile, name="profile"),
+]

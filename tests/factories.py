@@ -5,7 +5,14 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
 
-from requests_app.models import AccessRegime, PoliceService, RegimeRuleSet, User
+from requests_app.models import (
+    AccessRegime,
+    Campaign,
+    Claim,
+    PoliceService,
+    RegimeRuleSet,
+    User,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -63,3 +70,23 @@ class PoliceServiceFactory(factory.django.DjangoModelFactory):
     latitude = Decimal("44.0000")
     longitude = Decimal("-79.0000")
     regime = factory.SubFactory(AccessRegimeFactory)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+        django_get_or_create = ["slug"]
+
+    name = "ALPR records"
+    slug = "alpr-records"
+    starts_on = date(2026, 1, 1)
+    records_from = date(2019, 1, 1)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    campaign = factory.SubFactory(CampaignFactory)
+    police_service = factory.SubFactory(PoliceServiceFactory)
+    volunteer = factory.SubFactory(UserFactory)

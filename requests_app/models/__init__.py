@@ -1,19 +1,23 @@
 from .accounts import User
-from .directory import (
-    AccessRegime,
-    Answer,
-    DayKind,
-    PoliceService,
-    Province,
-    RegimeRuleSet,
-)
+from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
+from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
+from .requests import AccessRequest, Method, RequestEvent, Status
 
 __all__ = [
     "AccessRegime",
+    "AccessRequest",
     "Answer",
+    "Campaign",
+    "Claim",
+    "ClaimHelper",
     "DayKind",
+    "Method",
     "PoliceService",
     "Province",
+    "RecordCategory",
     "RegimeRuleSet",
+    "RequestEvent",
+    "Status",
+    "TargetActivity",
     "User",
 ]

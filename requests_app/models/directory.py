@@ -469,7 +469,6 @@ class PoliceService(models.Model):
                     }
                 )
 
-
     @property
     def name(self) -> str:
         return self.name_fr if get_language() == "fr" and self.name_fr else self.name_en

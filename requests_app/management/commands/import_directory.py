@@ -28,7 +28,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
-            raise CommandError(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start}).") from exc
+            raise CommandError(
+                f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})."
+            ) from exc
 
         try:
             report = directory_import(text, dry_run=dry_run, progress=self._progress)

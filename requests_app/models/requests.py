@@ -1,0 +1,208 @@
+"""Access requests and their append-only status events."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .claims import Campaign, Claim, RecordCategory
+from .directory import AccessRegime, PoliceService, RegimeRuleSet
+
+
+class Status(models.TextChoices):
+    DRAFTED = "drafted", _("Drafted")
+    FILED = "filed", _("Filed")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLARIFICATION_REQUESTED = "clarification_requested", _("Clarification requested")
+    FEE_ESTIMATE = "fee_estimate", _("Fee estimate")
+    FEE_PAID = "fee_paid", _("Fee paid or waived")
+    FEE_WAIVER_REFUSED = "fee_waiver_refused", _("Fee waiver refused")
+    EXTENDED = "extended", _("Extended")
+    TRANSFERRED = "transferred", _("Transferred")
+    PARTIAL_RELEASE = "partial_release", _("Partial release")
+    FULL_RELEASE = "full_release", _("Full release")
+    NO_RECORDS = "no_records", _("No records exist")
+    REFUSED = "refused", _("Refused")
+    ABANDONED = "abandoned", _("Abandoned or withdrawn")
+    CLOSED = "closed", _("Closed")
+
+
+# Waiting for the body's answer: the due date runs.
+OPEN_STATUSES = frozenset(
+    {
+        Status.FILED,
+        Status.ACKNOWLEDGED,
+        Status.CLARIFICATION_REQUESTED,
+        Status.FEE_ESTIMATE,
+        Status.FEE_PAID,
+        Status.FEE_WAIVER_REFUSED,
+        Status.EXTENDED,
+        Status.TRANSFERRED,
+    }
+)
+DECISION_STATUSES = frozenset(
+    {Status.PARTIAL_RELEASE, Status.FULL_RELEASE, Status.NO_RECORDS, Status.REFUSED}
+)
+RELEASE_STATUSES = frozenset({Status.PARTIAL_RELEASE, Status.FULL_RELEASE})
+
+
+class Method(models.TextChoices):
+    PORTAL = "portal", _("Online portal")
+    EMAIL = "email", _("E-mail")
+    MAIL = "mail", _("Mail")
+    IN_PERSON = "in_person", _("In person")
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def filed(self):
+        return self.filter(filed_on__isnull=False)
+
+    def visible_to(self, user):
+        """Requests a person may see in full: their own (or helped), or all for organizers."""
+        from ..roles import is_organizer
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_organizer(user):
+            return self
+        return self.filter(
+            Q(volunteer=user)
+            | Q(claim__volunteer=user, claim__released_at__isnull=True)
+            | Q(claim__helpers__volunteer=user, claim__helpers__status="accepted")
+        ).distinct()
+
+
+class AccessRequest(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="requests", verbose_name=_("campaign")
+    )
+    police_service = models.ForeignKey(
+        PoliceService,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("police service"),
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_requests",
+        verbose_name=_("filed by"),
+    )
+    regime = models.ForeignKey(AccessRegime, on_delete=models.PROTECT, related_name="requests")
+    # The time rules in force on the day the request was received; later law changes or
+    # directory edits never move this request's deadline.
+    rule_set = models.ForeignKey(
+        RegimeRuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    received_on = models.DateField(
+        _("received by the police service on"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline counts from this day; the filing day unless known otherwise."),
+    )
+    method = models.CharField(_("how it was filed"), max_length=10, choices=Method, blank=True)
+    reference_number = models.CharField(_("their reference number"), max_length=80, blank=True)
+    fees_paid = models.DecimalField(
+        _("fees paid (CAD)"),
+        max_digits=9,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    categories = models.ManyToManyField(
+        RecordCategory, related_name="requests", verbose_name=_("records asked for")
+    )
+    records_from = models.DateField(_("records from"), null=True, blank=True)
+    records_to = models.DateField(_("records to"), null=True, blank=True)
+    letter_language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en")
+    letter_text = models.TextField(_("the letter as sent"), blank=True)
+    filed_outside_site = models.BooleanField(_("filed without the site's letter"), default=False)
+    # Derived from the events and stored for fast queries.
+    status = models.CharField(_("status"), max_length=24, choices=Status, default=Status.DRAFTED)
+    status_on = models.DateField(_("status since"), default=timezone.localdate)
+    due_on = models.DateField(_("answer due on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-created_at"]
+        indexes = [
+            # Dashboards: overdue and due-soon requests.
+            models.Index(fields=["status", "due_on"], name="request_status_due"),
+            models.Index(fields=["campaign", "police_service"], name="request_target"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(records_to__isnull=True)
+                | Q(records_from__isnull=True)
+                | Q(records_to__gte=models.F("records_from")),
+                name="request_records_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.police_service} ({self.get_status_display()})"
+
+    @property
+    def counts_from(self) -> date | None:
+        return self.received_on or self.filed_on
+
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open() and self.due_on is not None and self.due_on < today
+
+
+class RequestEvent(models.Model):
+    """One step of a request, with the day it happened; append-only."""
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(_("status"), max_length=24, choices=Status)
+    occurred_on = models.DateField(_("happened on"))
+    note = models.TextField(_("note"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(default=timezone.now)
+    attachment = models.FileField(_("attachment"), upload_to="events/%Y/%m/", blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), null=True, blank=True)
+    new_due_on = models.DateField(_("new due date"), null=True, blank=True)
+    section_cited = models.CharField(_("section cited"), max_length=120, blank=True)
+    amount = models.DecimalField(
+        _("amount (CAD)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("status event")
+        verbose_name_plural = _("status events")
+        ordering = ["occurred_on", "logged_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.occurred_on}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Status events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Status events are append-only.")

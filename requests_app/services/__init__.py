@@ -1,0 +1,1 @@
+"""Writes that touch several models or have side effects (e-mail, tasks)."""

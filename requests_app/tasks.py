@@ -1,0 +1,15 @@
+from datetime import date
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.utils import timezone
+
+from .services.claims import stale_claims_review
+
+
+@shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5)
+def claims_review_stale(day: str | None = None) -> dict:
+    """Daily: remind volunteers of unfiled claims and release the stale ones."""
+    today = date.fromisoformat(day) if day else timezone.localdate()
+    review = stale_claims_review(today=today)
+    return {"reminded": review.reminded, "expired": review.expired}
