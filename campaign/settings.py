@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.claims_review_stale",
         "schedule": crontab(hour=6, minute=0),
     },
+    "reminders-send-digests": {
+        "task": "requests_app.tasks.reminders_send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # E-mail: printed on the console unless EMAIL_URL names a real server
@@ -258,6 +262,7 @@ LEAFLET_CONFIG = {
 # Campaign rules an organizer may tune.
 CLAIM_CAP = _positive_int("CLAIM_CAP", 5)
 CLAIM_STALE_DAYS = _positive_int("CLAIM_STALE_DAYS", 14)
+EVENT_ATTACHMENT_MAX_BYTES = _positive_int("EVENT_ATTACHMENT_MAX_MB", 20) * 1_000_000
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = _read("SECURE_COOKIES", env.bool, True)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -23,6 +22,7 @@ urlpatterns = [
 # Pages: English at the root, French under /fr/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     # Inside the language prefix so the switcher can translate the French page's address.
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("requests_app.urls")),
@@ -30,8 +30,3 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

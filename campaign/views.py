@@ -1,7 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from requests_app import selectors
+from requests_app.roles import is_organizer
 
 from .health import health_report
 
@@ -15,3 +21,26 @@ def home(request):
 def healthz(request):
     healthy, report = health_report()
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+@login_required
+def dashboard(request):
+    """Organizers: coverage, claims about to expire, overdue requests."""
+    if not is_organizer(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    campaign = selectors.default_campaign()
+    context = {"campaign": campaign, "today": today}
+    if campaign:
+        coverage = selectors.coverage_by_province(campaign)
+        context.update(
+            coverage=coverage,
+            totals={
+                key: sum(row[key] for row in coverage)
+                for key in ["services", "covered", *selectors.TargetStatus.LABELS]
+            },
+            attention=selectors.claims_needing_attention(campaign, today),
+            overdue=selectors.overdue_requests(campaign, today),
+            status_labels=selectors.TargetStatus.LABELS,
+        )
+    return render(request, "campaign/dashboard.html", context)

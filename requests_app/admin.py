@@ -11,11 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from .directory_csv import DirectoryImportError, directory_export, directory_import
 from .models import (
     AccessRegime,
+    AccessRequest,
     Campaign,
     Claim,
+    LetterTemplate,
     PoliceService,
     RecordCategory,
     RegimeRuleSet,
+    RequestEvent,
     TargetActivity,
     User,
 )
@@ -211,3 +214,38 @@ class TargetActivityAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "campaign"]
     search_fields = ["police_service__name_en", "reason"]
     list_select_related = ["police_service", "campaign", "actor", "subject"]
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ["occurred_on", "status", "note", "extension_days", "new_due_on", "logged_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(ReadOnlyAdmin):
+    list_display = ["police_service", "campaign", "status", "filed_on", "due_on", "volunteer"]
+    list_filter = ["status", "campaign", "police_service__province"]
+    search_fields = ["police_service__name_en", "reference_number", "volunteer__email"]
+    list_select_related = ["police_service", "campaign", "volunteer"]
+    inlines = [RequestEventInline]
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "regime", "language", "updated_at"]
+    list_filter = ["language"]
+
+    def get_changeform_initial_data(self, request):
+        # Start from the shipped wording so an organizer edits rather than writes from scratch.
+        from django.template.loader import get_template
+
+        initial = super().get_changeform_initial_data(request)
+        language = initial.get("language", "en")
+        initial.setdefault("body", get_template(f"letters/request_{language}.txt").template.source)
+        return initial

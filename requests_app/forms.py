@@ -1,9 +1,17 @@
 from itertools import groupby
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import PoliceService, Province
+from .models import Method, PoliceService, Province, RecordCategory, Status
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DirectoryFilterForm(forms.Form):
@@ -80,3 +88,108 @@ class ProfileForm(forms.ModelForm):
 
         model = User
         fields = ["display_name", "show_name_publicly"]
+
+
+class LetterForm(forms.Form):
+    """What the letter asks for and who signs it (name and contact are not stored)."""
+
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Records to ask for"),
+        queryset=RecordCategory.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    records_from = forms.DateField(label=_("Records from"), widget=DateInput)
+    records_to = forms.DateField(label=_("Records to"), widget=DateInput)
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=settings.LANGUAGES)
+    requester_name = forms.CharField(label=_("Your name"), max_length=120)
+    requester_contact = forms.CharField(
+        label=_("Your contact details (address, e-mail or phone)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Used in the letter only; the site does not store them."),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["categories"]
+        field.queryset = campaign.categories.all()
+        field.label_from_instance = lambda category: category.title
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("records_from"), cleaned.get("records_to")
+        if start and end and end < start:
+            self.add_error("records_to", _("The date range ends before it starts."))
+        return cleaned
+
+
+class FilingForm(forms.Form):
+    """Logging a request as filed, with the letter as sent."""
+
+    filed_on = forms.DateField(label=_("Sent on"), widget=DateInput)
+    received_on = forms.DateField(
+        label=_("Received by the police service on"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave blank if it is the day you sent it (portal or e-mail)."),
+    )
+    method = forms.ChoiceField(label=_("How you sent it"), choices=Method.choices)
+    reference_number = forms.CharField(
+        label=_("Their reference number"), required=False, max_length=80
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Records asked for"),
+        queryset=RecordCategory.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    records_from = forms.DateField(label=_("Records from"), required=False, widget=DateInput)
+    records_to = forms.DateField(label=_("Records to"), required=False, widget=DateInput)
+    letter_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    letter_text = forms.CharField(
+        label=_("The letter as sent"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Visible to organizers and the volunteers on this target, never public."),
+    )
+    filed_outside_site = forms.BooleanField(
+        label=_("I wrote and sent my own letter, outside the site"), required=False
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["categories"]
+        field.queryset = campaign.categories.all()
+        field.label_from_instance = lambda category: category.title
+
+
+class StatusEventForm(forms.Form):
+    status = forms.ChoiceField(label=_("What happened"))
+    occurred_on = forms.DateField(label=_("On"), widget=DateInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    extension_days = forms.IntegerField(
+        label=_("Extension (days)"), required=False, min_value=1, max_value=365
+    )
+    new_due_on = forms.DateField(label=_("New due date"), required=False, widget=DateInput)
+    section_cited = forms.CharField(label=_("Section cited"), required=False, max_length=120)
+    amount = forms.DecimalField(
+        label=_("Amount (CAD)"), required=False, min_value=0, max_digits=9, decimal_places=2
+    )
+    transferred_to = forms.CharField(label=_("Transferred to"), required=False, max_length=200)
+    attachment = forms.FileField(label=_("Attachment (optional)"), required=False)
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s, Status(s).label) for s in allowed]
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if attachment and attachment.size > settings.EVENT_ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.EVENT_ATTACHMENT_MAX_BYTES // 1_000_000}
+            )
+        if attachment and not attachment.size:
+            raise forms.ValidationError(_("The file is empty."))
+        return attachment

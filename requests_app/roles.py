@@ -15,6 +15,9 @@ ORGANIZER_MODEL_PERMISSIONS = {
         "recordcategory",
         "claim",
         "targetactivity",
+        "accessrequest",
+        "requestevent",
+        "lettertemplate",
     ],
 }
 

@@ -201,6 +201,57 @@ def target_summary(campaign: Campaign, service: PoliceService, user) -> dict:
         if claim and signed_in and claim.volunteer_id == user.pk
         else [],
         "is_claimant": bool(claim and signed_in and claim.volunteer_id == user.pk),
+        "is_helper": bool(
+            signed_in and any(h.volunteer_id == user.pk for h in helpers if h.status == "accepted")
+        ),
+        "requests": AccessRequest.objects.visible_to(user)
+        .filter(campaign=campaign, police_service=service)
+        .order_by("-created_at"),
         "has_offered": bool(signed_in and any(h.volunteer_id == user.pk for h in helpers)),
         "history": target_history(campaign, service)[:50],
     }
+
+
+# --- Organizers' dashboard ------------------------------------------------------------------
+
+
+def coverage_by_province(campaign: Campaign) -> list[dict]:
+    """Per province: active services and how many are claimed, filed, overdue or released."""
+    statuses = target_statuses(campaign)
+    rows: dict[str, dict] = {}
+    for service_id, province in PoliceService.objects.filter(active=True).values_list(
+        "pk", "province"
+    ):
+        row = rows.setdefault(
+            province, {"province": province, "services": 0, **dict.fromkeys(TargetStatus.LABELS, 0)}
+        )
+        row["services"] += 1
+        row[statuses.get(service_id, TargetStatus.UNCLAIMED)] += 1
+    for row in rows.values():
+        row["covered"] = row["services"] - row[TargetStatus.UNCLAIMED]
+    return sorted(rows.values(), key=lambda row: row["province"])
+
+
+def claims_needing_attention(campaign: Campaign, today: date) -> list[dict]:
+    """Unfiled claims whose reminder is due or sent, oldest first, with their expiry day."""
+    stale_days = settings.CLAIM_STALE_DAYS
+    rows = []
+    for claim in (
+        claims_without_filed_request()
+        .filter(campaign=campaign)
+        .select_related("police_service", "volunteer")
+        .order_by("claimed_at")
+    ):
+        if today >= claim.reminder_due_on(stale_days):
+            rows.append({"claim": claim, "expires_on": claim.expires_on(stale_days)})
+    return rows
+
+
+def overdue_requests(campaign: Campaign, today: date) -> QuerySet[AccessRequest]:
+    from .models.requests import OPEN_STATUSES
+
+    return (
+        AccessRequest.objects.filter(campaign=campaign, status__in=OPEN_STATUSES, due_on__lt=today)
+        .select_related("police_service", "volunteer")
+        .order_by("due_on")
+    )

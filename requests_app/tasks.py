@@ -13,3 +13,12 @@ def claims_review_stale(day: str | None = None) -> dict:
     today = date.fromisoformat(day) if day else timezone.localdate()
     review = stale_claims_review(today=today)
     return {"reminded": review.reminded, "expired": review.expired}
+
+
+@shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5)
+def reminders_send_digests(day: str | None = None) -> list[int]:
+    """Daily: one e-mail per volunteer with what is due soon, overdue or closing."""
+    from .services.reminders import digests_send
+
+    today = date.fromisoformat(day) if day else timezone.localdate()
+    return digests_send(today=today)

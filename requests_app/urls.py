@@ -23,3 +23,19 @@ urlpatterns += [
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile, name="profile"),
 ]
+
+urlpatterns += [
+    path("services/<slug:slug>/letter/", views.letter, name="letter"),
+    path("services/<slug:slug>/file/", views.request_file, name="request_file"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path(
+        "requests/<int:pk>/events/<int:event_pk>/attachment/",
+        views.event_attachment,
+        name="event_attachment",
+    ),
+]
+
+urlpatterns += [
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("me/calendar/", views.calendar_token, name="calendar_token"),
+]

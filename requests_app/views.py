@@ -2,25 +2,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import letters, selectors
 from .forms import (
     DirectoryFilterForm,
+    FilingForm,
     HelpOfferForm,
+    LetterForm,
     ProfileForm,
     ReasonForm,
     ReassignForm,
+    StatusEventForm,
     WhichLawForm,
 )
-from .models import Campaign, Claim, ClaimHelper, PoliceService
+from .models import AccessRequest, Campaign, Claim, ClaimHelper, PoliceService, RequestEvent
 from .roles import is_organizer
 from .services import claims as claim_services
+from .services import reminders
+from .services import requests as request_services
 
 
 def directory(request):
@@ -226,3 +232,202 @@ def profile(request):
         messages.success(request, _("Your public name is saved."))
         return redirect("requests_app:profile")
     return render(request, "requests_app/profile.html", {"form": form})
+
+
+# --- Letters and requests ---------------------------------------------------------------------
+
+
+def _target_for(request, slug):
+    """The service and campaign of a letter or filing, for people working on that target."""
+    service = get_object_or_404(PoliceService.objects.select_related("regime"), slug=slug)
+    campaign_slug = request.GET.get("campaign") or request.POST.get("campaign")
+    campaign = (
+        get_object_or_404(Campaign, slug=campaign_slug)
+        if campaign_slug
+        else selectors.default_campaign()
+    )
+    if campaign is None:
+        raise Http404
+    working = Claim.objects.involving(request.user).filter(
+        campaign=campaign, police_service=service
+    )
+    if not working.exists() and not is_organizer(request.user):
+        raise PermissionDenied
+    return service, campaign
+
+
+@login_required
+def letter(request, slug):
+    service, campaign = _target_for(request, slug)
+    today = timezone.localdate()
+    initial = {
+        "categories": list(campaign.categories.all()),
+        "records_from": campaign.records_from,
+        "records_to": today,
+        "language": letters.default_language(service),
+        "requester_name": request.user.display_name,
+        "requester_contact": request.user.email,
+    }
+    form = LetterForm(request.POST or None, campaign=campaign, initial=initial)
+    text = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        text = letters.letter_render(
+            letters.LetterRequest(
+                campaign=campaign,
+                service=service,
+                categories=list(data["categories"]),
+                records_from=data["records_from"],
+                records_to=data["records_to"],
+                language=data["language"],
+                requester_name=data["requester_name"],
+                requester_contact=data["requester_contact"],
+                today=today,
+            )
+        )
+        download = request.POST.get("download")
+        if download in ("txt", "docx"):
+            name = f"request-{service.slug}-{today.isoformat()}.{download}"
+            if download == "txt":
+                response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+            else:
+                response = HttpResponse(
+                    letters.letter_docx(text),
+                    content_type="application/vnd.openxmlformats-officedocument."
+                    "wordprocessingml.document",
+                )
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    filing = FilingForm(
+        campaign=campaign,
+        initial={
+            "filed_on": today,
+            "method": "email" if service.foi_email else "portal",
+            "categories": form.cleaned_data.get("categories") if text else initial["categories"],
+            "records_from": form.cleaned_data.get("records_from")
+            if text
+            else campaign.records_from,
+            "records_to": form.cleaned_data.get("records_to") if text else today,
+            "letter_language": form.cleaned_data.get("language") if text else initial["language"],
+            "letter_text": text,
+        },
+    )
+    context = {
+        "service": service,
+        "campaign": campaign,
+        "form": form,
+        "text": text,
+        "filing": filing,
+        "mailto": letters.mailto(service, text) if text else "",
+    }
+    return render(request, "requests_app/letter.html", context)
+
+
+@login_required
+@require_POST
+def request_file(request, slug):
+    service, campaign = _target_for(request, slug)
+    form = FilingForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(f"{reverse('requests_app:letter', args=[slug])}?campaign={campaign.slug}")
+    data = form.cleaned_data
+    try:
+        access_request = request_services.request_file(
+            campaign=campaign,
+            service=service,
+            volunteer=request.user,
+            filed_on=data["filed_on"],
+            received_on=data["received_on"],
+            method=data["method"],
+            reference_number=data["reference_number"],
+            categories=list(data["categories"]),
+            records_from=data["records_from"],
+            records_to=data["records_to"],
+            letter_language=data["letter_language"],
+            letter_text=data["letter_text"],
+            filed_outside_site=data["filed_outside_site"],
+        )
+    except request_services.RequestError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('requests_app:letter', args=[slug])}?campaign={campaign.slug}")
+    messages.success(request, _("The request is logged as filed."))
+    return redirect(access_request)
+
+
+def _request_for(user, pk) -> AccessRequest:
+    """A request the person may see, or 404: others' requests are not even acknowledged."""
+    return get_object_or_404(
+        AccessRequest.objects.visible_to(user).select_related(
+            "police_service", "campaign", "regime", "rule_set", "volunteer"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def request_detail(request, pk):
+    access_request = _request_for(request.user, pk)
+    events = list(access_request.events.select_related("logged_by"))
+    allowed = request_services.next_statuses(access_request.status)
+    form = StatusEventForm(
+        request.POST or None,
+        request.FILES or None,
+        allowed=allowed,
+        initial={"occurred_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_services.request_status_record(
+                request=access_request, by=request.user, **form.cleaned_data
+            )
+        except request_services.RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The step is logged."))
+            return redirect(access_request)
+    today = timezone.localdate()
+    context = {
+        "access_request": access_request,
+        "events": events,
+        "form": form if allowed else None,
+        "deadline": access_request.deadline(events),
+        "stated_due_on": access_request.stated_due_on(events),
+        "overdue": access_request.is_overdue(today),
+        "deemed_refusal": access_request.is_deemed_refusal(today),
+    }
+    return render(request, "requests_app/request_detail.html", context)
+
+
+@login_required
+def event_attachment(request, pk, event_pk):
+    access_request = _request_for(request.user, pk)
+    event = get_object_or_404(RequestEvent, pk=event_pk, request=access_request)
+    if not event.attachment:
+        raise Http404
+    return FileResponse(event.attachment.open("rb"), as_attachment=True)
+
+
+def calendar_feed(request, token):
+    """A volunteer's private deadlines feed; the secret address is the only key."""
+    from .models import User
+
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if not token or user is None:
+        raise Http404
+    body = reminders.calendar_feed(user, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_token(request):
+    if request.POST.get("action") == "revoke":
+        reminders.calendar_token_revoke(request.user)
+        messages.success(request, _("Your calendar address is revoked."))
+    else:
+        reminders.calendar_token_renew(request.user)
+        messages.success(request, _("Your calendar has a new private address."))
+    return redirect("requests_app:profile")

@@ -1,7 +1,14 @@
 from .accounts import User
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
 from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
-from .requests import AccessRequest, Method, RequestEvent, Status
+from .requests import (
+    AccessRequest,
+    DigestSent,
+    LetterTemplate,
+    Method,
+    RequestEvent,
+    Status,
+)
 
 __all__ = [
     "AccessRegime",
@@ -11,6 +18,8 @@ __all__ = [
     "Claim",
     "ClaimHelper",
     "DayKind",
+    "DigestSent",
+    "LetterTemplate",
     "Method",
     "PoliceService",
     "Province",

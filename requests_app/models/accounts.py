@@ -43,6 +43,11 @@ class User(AbstractUser):
         help_text=_('Otherwise you appear as "a volunteer".'),
     )
 
+    # Secret address of the volunteer's iCalendar feed of due dates; blank when revoked.
+    calendar_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 

@@ -1,6 +1,7 @@
 """Access requests and their append-only status events."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from ..deadlines import DueDate
 
 from .claims import Campaign, Claim, RecordCategory
 from .directory import AccessRegime, PoliceService, RegimeRuleSet
@@ -130,6 +134,7 @@ class AccessRequest(models.Model):
     status = models.CharField(_("status"), max_length=24, choices=Status, default=Status.DRAFTED)
     status_on = models.DateField(_("status since"), default=timezone.localdate)
     due_on = models.DateField(_("answer due on"), null=True, blank=True)
+    appeal_due_on = models.DateField(_("appeal due by"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AccessRequestQuerySet.as_manager()
@@ -155,6 +160,11 @@ class AccessRequest(models.Model):
     def __str__(self):
         return f"{self.police_service} ({self.get_status_display()})"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("requests_app:request", kwargs={"pk": self.pk})
+
     @property
     def counts_from(self) -> date | None:
         return self.received_on or self.filed_on
@@ -164,6 +174,65 @@ class AccessRequest(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.is_open() and self.due_on is not None and self.due_on < today
+
+    def is_deemed_refusal(self, today: date) -> bool:
+        """Overdue where the law treats silence as a refusal, which opens the appeal path."""
+        return (
+            self.is_overdue(today)
+            and self.rule_set is not None
+            and (self.rule_set.deemed_refusal == "yes")
+        )
+
+    def deadline(self, events=None) -> "DueDate | None":
+        """How the answer's due date is worked out from the law and the events so far."""
+        from ..deadlines import Pause, TimeLimit, compute_due_date
+
+        rule_set = self.rule_set
+        if rule_set is None or not rule_set.response_days or not self.counts_from:
+            return None
+        events = list(self.events.all()) if events is None else events
+        pauses, started = [], None
+        # A fee estimate stops the clock where the law says so; where that is unconfirmed the
+        # response reading is the later date, so the clock stops then too.
+        if rule_set.fee_estimate_pauses_clock in ("yes", "unconfirmed"):
+            for event in events:
+                if event.status == Status.FEE_ESTIMATE and started is None:
+                    started = event.occurred_on
+                elif event.status == Status.FEE_PAID and started is not None:
+                    pauses.append(Pause(started, event.occurred_on, "fee estimate"))
+                    started = None
+            if started is not None:
+                pauses.append(Pause(started, None, "fee estimate"))
+        extension = sum(e.extension_days or 0 for e in events if e.status == Status.EXTENDED)
+        return compute_due_date(
+            received_on=self.counts_from,
+            limit=TimeLimit(rule_set.response_days, rule_set.day_kind, self.regime.jurisdiction),
+            extension_days=extension,
+            pauses=tuple(pauses),
+        )
+
+    def stated_due_on(self, events) -> date | None:
+        """A new due date the body itself gave (in an extension or transfer notice)."""
+        stated = [e.new_due_on for e in events if e.new_due_on]
+        return stated[-1] if stated else None
+
+    def appeal_deadline(self, events) -> "DueDate | None":
+        """The last day to appeal the latest decision, where the window is known."""
+        from ..deadlines import APPEAL, TimeLimit, compute_due_date
+
+        rule_set = self.rule_set
+        decisions = [e for e in events if e.status in DECISION_STATUSES]
+        if not decisions or rule_set is None or not rule_set.appeal_window_days:
+            return None
+        return compute_due_date(
+            received_on=decisions[-1].occurred_on,
+            limit=TimeLimit(
+                rule_set.appeal_window_days,
+                rule_set.appeal_day_kind or "calendar",
+                self.regime.jurisdiction,
+            ),
+            purpose=APPEAL,
+        )
 
 
 class RequestEvent(models.Model):
@@ -206,3 +275,71 @@ class RequestEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Status events are append-only.")
+
+
+class LetterTemplate(models.Model):
+    """An organizer's wording of the request letter for one regime (or all) and language."""
+
+    regime = models.ForeignKey(
+        AccessRegime,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="letter_templates",
+        help_text=_("Blank: used for every regime without its own template."),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Django template syntax. Available: today, requester_name, requester_contact, "
+            "service_name, postal_address, law_name, citation, right_of_access_section, "
+            "time_limit_section, fee_waiver_section (blank when unconfirmed), response_days, "
+            "day_kind, categories (each with title and wording), records_from, records_to."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regime", "language"], name="one_letter_template_per_regime_language"
+            ),
+            models.UniqueConstraint(
+                fields=["language"],
+                condition=Q(regime__isnull=True),
+                name="one_default_letter_template_per_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.regime.code if self.regime else 'default'} ({self.language})"
+
+    def clean(self):
+        from django.template import Engine, TemplateSyntaxError
+
+        try:
+            Engine(autoescape=False).from_string(self.body)
+        except TemplateSyntaxError as error:
+            raise ValidationError({"body": str(error)}) from error
+
+
+class DigestSent(models.Model):
+    """One reminder digest per volunteer per day, recorded before it is sent."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "day"], name="one_digest_per_volunteer_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"digest {self.day}"

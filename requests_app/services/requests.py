@@ -1,0 +1,194 @@
+"""Filing a request and logging each step; the status and due date follow from the events."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import AccessRequest, Campaign, Claim, PoliceService, RecordCategory, RequestEvent
+from ..models.requests import DECISION_STATUSES, OPEN_STATUSES, Status
+from ..roles import is_organizer
+
+
+class RequestError(Exception):
+    """A request action that cannot be done; the message is shown to the person as is."""
+
+
+# What may follow each status. Filing happens once; a fee can only be paid or refused
+# after an estimate; after a decision only more releases or closing; closed is final.
+_WHILE_OPEN = {
+    Status.ACKNOWLEDGED,
+    Status.CLARIFICATION_REQUESTED,
+    Status.FEE_ESTIMATE,
+    Status.EXTENDED,
+    Status.TRANSFERRED,
+    *DECISION_STATUSES,
+    Status.ABANDONED,
+}
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFTED: {Status.FILED, Status.ABANDONED},
+    **{status: set(_WHILE_OPEN) for status in OPEN_STATUSES},
+    Status.FEE_ESTIMATE: _WHILE_OPEN | {Status.FEE_PAID, Status.FEE_WAIVER_REFUSED},
+    Status.FEE_WAIVER_REFUSED: _WHILE_OPEN | {Status.FEE_PAID},
+    Status.PARTIAL_RELEASE: {Status.PARTIAL_RELEASE, Status.FULL_RELEASE, Status.CLOSED},
+    Status.FULL_RELEASE: {Status.CLOSED},
+    Status.NO_RECORDS: {Status.CLOSED},
+    Status.REFUSED: {Status.PARTIAL_RELEASE, Status.FULL_RELEASE, Status.CLOSED},
+    Status.ABANDONED: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+def next_statuses(current: str) -> list[str]:
+    """The statuses that may be logged next, in the vocabulary's order."""
+    allowed = TRANSITIONS.get(current, set())
+    return [status for status in Status.values if status in allowed]
+
+
+def can_work_on(request: AccessRequest, user) -> bool:
+    """The volunteer who filed it, the target's claimant and helpers, and organizers."""
+    return AccessRequest.objects.visible_to(user).filter(pk=request.pk).exists()
+
+
+def _working_claim(campaign: Campaign, service: PoliceService, user) -> Claim | None:
+    return Claim.objects.involving(user).filter(campaign=campaign, police_service=service).first()
+
+
+def request_file(
+    *,
+    campaign: Campaign,
+    service: PoliceService,
+    volunteer,
+    filed_on: date,
+    received_on: date | None = None,
+    method: str = "",
+    reference_number: str = "",
+    categories: list[RecordCategory] = (),
+    records_from: date | None = None,
+    records_to: date | None = None,
+    letter_language: str = "en",
+    letter_text: str = "",
+    filed_outside_site: bool = False,
+    today: date | None = None,
+) -> AccessRequest:
+    """Log a request as filed (with the site's letter or one sent outside the site)."""
+    today = today or timezone.localdate()
+    claim = _working_claim(campaign, service, volunteer)
+    if claim is None and not is_organizer(volunteer):
+        raise PermissionDenied
+    if filed_on > today:
+        raise RequestError(_("The filing date cannot be in the future."))
+    received_on = received_on or filed_on
+    if received_on < filed_on:
+        raise RequestError(_("The police service cannot receive the request before it was sent."))
+    if received_on > today:
+        raise RequestError(_("The date received cannot be in the future."))
+    if records_from and records_to and records_to < records_from:
+        raise RequestError(_("The records' date range ends before it starts."))
+    regime = service.regime
+    with transaction.atomic():
+        request = AccessRequest.objects.create(
+            campaign=campaign,
+            police_service=service,
+            claim=claim,
+            volunteer=volunteer,
+            regime=regime,
+            # The rules in force the day it was received stay with the request for good.
+            rule_set=regime.rule_set_on(received_on),
+            filed_on=filed_on,
+            received_on=received_on,
+            method=method,
+            reference_number=reference_number.strip(),
+            records_from=records_from,
+            records_to=records_to,
+            letter_language=letter_language,
+            letter_text=letter_text,
+            filed_outside_site=filed_outside_site,
+            status=Status.FILED,
+            status_on=filed_on,
+        )
+        request.categories.set(categories)
+        RequestEvent.objects.create(
+            request=request, status=Status.FILED, occurred_on=filed_on, logged_by=volunteer
+        )
+        _recompute(request)
+    return request
+
+
+def request_status_record(
+    *,
+    request: AccessRequest,
+    status: str,
+    occurred_on: date,
+    by,
+    note: str = "",
+    attachment=None,
+    extension_days: int | None = None,
+    new_due_on: date | None = None,
+    section_cited: str = "",
+    amount: Decimal | None = None,
+    transferred_to: str = "",
+    today: date | None = None,
+) -> RequestEvent:
+    """Log one step with the day it happened; refuse impossible ones with a message."""
+    today = today or timezone.localdate()
+    if not can_work_on(request, by):
+        raise PermissionDenied
+    with transaction.atomic():
+        # Lock the request so two steps logged at once are checked one after the other.
+        request = AccessRequest.objects.select_for_update().get(pk=request.pk)
+        last = request.events.order_by("occurred_on", "logged_at", "pk").last()
+        current = last.status if last else Status.DRAFTED
+        if status not in TRANSITIONS.get(current, set()):
+            raise RequestError(
+                _("“%(status)s” cannot follow “%(current)s”.")
+                % {"status": Status(status).label, "current": Status(current).label}
+            )
+        if occurred_on > today:
+            raise RequestError(_("A step cannot be dated in the future."))
+        if request.filed_on and occurred_on < request.filed_on:
+            raise RequestError(_("A step cannot be dated before the request was filed."))
+        if last and occurred_on < last.occurred_on:
+            raise RequestError(
+                _("A step cannot be dated before the previous one (%(day)s).")
+                % {"day": last.occurred_on.isoformat()}
+            )
+        if status == Status.EXTENDED and not (extension_days or new_due_on):
+            raise RequestError(_("Give the extension in days or the new due date."))
+        if new_due_on and new_due_on < occurred_on:
+            raise RequestError(_("The new due date is before the day of the notice."))
+        if status == Status.TRANSFERRED and not transferred_to.strip():
+            raise RequestError(_("Say which body the request was transferred to."))
+        event = RequestEvent.objects.create(
+            request=request,
+            status=status,
+            occurred_on=occurred_on,
+            note=note.strip(),
+            logged_by=by,
+            attachment=attachment or "",
+            extension_days=extension_days,
+            new_due_on=new_due_on,
+            section_cited=section_cited.strip(),
+            amount=amount,
+            transferred_to=transferred_to.strip(),
+        )
+        if status == Status.FEE_PAID and amount:
+            request.fees_paid += amount
+        _recompute(request)
+    return event
+
+
+def _recompute(request: AccessRequest) -> None:
+    """Store the status and dates derived from the events, for fast queries."""
+    events = list(request.events.order_by("occurred_on", "logged_at", "pk"))
+    last = events[-1]
+    request.status = last.status
+    request.status_on = last.occurred_on
+    deadline = request.deadline(events)
+    request.due_on = request.stated_due_on(events) or (deadline.due_on if deadline else None)
+    appeal = request.appeal_deadline(events)
+    request.appeal_due_on = appeal.due_on if appeal else None
+    request.save(update_fields=["status", "status_on", "due_on", "appeal_due_on", "fees_paid"])
