@@ -8,6 +8,7 @@ are not stored, except in the copy of the letter "as sent" the volunteer chooses
 """
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,11 +22,14 @@ LETTER_LANGUAGES = ("en", "fr")
 
 
 def section(value: str) -> str:
-    """A section reference fit for a letter: the first citation, never an unconfirmed one."""
+    """A section number fit for a letter ("4(1)"): the first citation, never an unconfirmed one.
+
+    The letter says "section" or "article" itself, so the directory's "s." prefix goes.
+    """
     if not value or "UNCONFIRMED" in value.upper():
         return ""
     first = value.split(";")[0].split(" (")[0].strip()
-    return first
+    return re.sub(r"^(ss?\.|sections?|art\.|article)\s*", "", first, flags=re.IGNORECASE)
 
 
 def default_language(service: PoliceService) -> str:
@@ -96,7 +100,7 @@ def letter_render(letter: LetterRequest) -> str:
     body, _custom = _template_body(letter.service.regime, letter.language)
     engine = Engine(autoescape=False)
     with translation.override(letter.language):
-        text = engine.from_string(body).render(Context(letter_context(letter)))
+        text = engine.from_string(body).render(Context(letter_context(letter), autoescape=False))
     # Template tags leave blank lines behind; keep at most one between paragraphs.
     lines, blank = [], False
     for line in text.splitlines():

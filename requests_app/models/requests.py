@@ -55,6 +55,16 @@ DECISION_STATUSES = frozenset(
 RELEASE_STATUSES = frozenset({Status.PARTIAL_RELEASE, Status.FULL_RELEASE})
 
 
+TIME_RULE_FIELDS = (
+    "response_days",
+    "day_kind",
+    "fee_estimate_pauses_clock",
+    "deemed_refusal",
+    "appeal_window_days",
+    "appeal_day_kind",
+)
+
+
 class Method(models.TextChoices):
     PORTAL = "portal", _("Online portal")
     EMAIL = "email", _("E-mail")
@@ -101,11 +111,18 @@ class AccessRequest(models.Model):
         verbose_name=_("filed by"),
     )
     regime = models.ForeignKey(AccessRegime, on_delete=models.PROTECT, related_name="requests")
-    # The time rules in force on the day the request was received; later law changes or
-    # directory edits never move this request's deadline.
+    # The time rules in force on the day the request was received, copied onto the request
+    # so that a later law change or directory edit never moves its deadline.
     rule_set = models.ForeignKey(
         RegimeRuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
     )
+    jurisdiction = models.CharField(max_length=2, blank=True)
+    response_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    day_kind = models.CharField(max_length=8, blank=True)
+    fee_estimate_pauses_clock = models.CharField(max_length=12, blank=True)
+    deemed_refusal = models.CharField(max_length=12, blank=True)
+    appeal_window_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    appeal_day_kind = models.CharField(max_length=8, blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
     received_on = models.DateField(
         _("received by the police service on"),
@@ -175,26 +192,31 @@ class AccessRequest(models.Model):
     def is_overdue(self, today: date) -> bool:
         return self.is_open() and self.due_on is not None and self.due_on < today
 
+    def rules_copy(self, rule_set: RegimeRuleSet | None) -> None:
+        """Keep the time rules in force when the request was received, for good."""
+        self.rule_set = rule_set
+        self.jurisdiction = self.regime.jurisdiction
+        for name in TIME_RULE_FIELDS:
+            value = getattr(rule_set, name) if rule_set else None
+            if value is None and name not in ("response_days", "appeal_window_days"):
+                value = ""
+            setattr(self, name, value)
+
     def is_deemed_refusal(self, today: date) -> bool:
         """Overdue where the law treats silence as a refusal, which opens the appeal path."""
-        return (
-            self.is_overdue(today)
-            and self.rule_set is not None
-            and (self.rule_set.deemed_refusal == "yes")
-        )
+        return self.is_overdue(today) and self.deemed_refusal == "yes"
 
     def deadline(self, events=None) -> "DueDate | None":
         """How the answer's due date is worked out from the law and the events so far."""
         from ..deadlines import Pause, TimeLimit, compute_due_date
 
-        rule_set = self.rule_set
-        if rule_set is None or not rule_set.response_days or not self.counts_from:
+        if not self.response_days or not self.day_kind or not self.counts_from:
             return None
         events = list(self.events.all()) if events is None else events
         pauses, started = [], None
         # A fee estimate stops the clock where the law says so; where that is unconfirmed the
         # response reading is the later date, so the clock stops then too.
-        if rule_set.fee_estimate_pauses_clock in ("yes", "unconfirmed"):
+        if self.fee_estimate_pauses_clock in ("yes", "unconfirmed"):
             for event in events:
                 if event.status == Status.FEE_ESTIMATE and started is None:
                     started = event.occurred_on
@@ -206,7 +228,7 @@ class AccessRequest(models.Model):
         extension = sum(e.extension_days or 0 for e in events if e.status == Status.EXTENDED)
         return compute_due_date(
             received_on=self.counts_from,
-            limit=TimeLimit(rule_set.response_days, rule_set.day_kind, self.regime.jurisdiction),
+            limit=TimeLimit(self.response_days, self.day_kind, self.jurisdiction),
             extension_days=extension,
             pauses=tuple(pauses),
         )
@@ -220,16 +242,13 @@ class AccessRequest(models.Model):
         """The last day to appeal the latest decision, where the window is known."""
         from ..deadlines import APPEAL, TimeLimit, compute_due_date
 
-        rule_set = self.rule_set
         decisions = [e for e in events if e.status in DECISION_STATUSES]
-        if not decisions or rule_set is None or not rule_set.appeal_window_days:
+        if not decisions or not self.appeal_window_days:
             return None
         return compute_due_date(
             received_on=decisions[-1].occurred_on,
             limit=TimeLimit(
-                rule_set.appeal_window_days,
-                rule_set.appeal_day_kind or "calendar",
-                self.regime.jurisdiction,
+                self.appeal_window_days, self.appeal_day_kind or "calendar", self.jurisdiction
             ),
             purpose=APPEAL,
         )

@@ -90,14 +90,12 @@ def request_file(
         raise RequestError(_("The records' date range ends before it starts."))
     regime = service.regime
     with transaction.atomic():
-        request = AccessRequest.objects.create(
+        request = AccessRequest(
             campaign=campaign,
             police_service=service,
             claim=claim,
             volunteer=volunteer,
             regime=regime,
-            # The rules in force the day it was received stay with the request for good.
-            rule_set=regime.rule_set_on(received_on),
             filed_on=filed_on,
             received_on=received_on,
             method=method,
@@ -110,6 +108,9 @@ def request_file(
             status=Status.FILED,
             status_on=filed_on,
         )
+        # The rules in force the day it was received stay with the request for good.
+        request.rules_copy(regime.rule_set_on(received_on))
+        request.save()
         request.categories.set(categories)
         RequestEvent.objects.create(
             request=request, status=Status.FILED, occurred_on=filed_on, logged_by=volunteer
