@@ -1,6 +1,16 @@
 from .accounts import User
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
 from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
+from .releases import (
+    Finding,
+    FindingField,
+    FindingRevision,
+    Release,
+    ReleaseDecision,
+    StoredFile,
+    TriState,
+    Vendor,
+)
 from .requests import (
     AccessRequest,
     DigestSent,
@@ -19,14 +29,22 @@ __all__ = [
     "ClaimHelper",
     "DayKind",
     "DigestSent",
+    "Finding",
+    "FindingField",
+    "FindingRevision",
     "LetterTemplate",
     "Method",
     "PoliceService",
     "Province",
     "RecordCategory",
     "RegimeRuleSet",
+    "Release",
+    "ReleaseDecision",
     "RequestEvent",
     "Status",
+    "StoredFile",
     "TargetActivity",
+    "TriState",
     "User",
+    "Vendor",
 ]
