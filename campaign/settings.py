@@ -258,11 +258,29 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 19,
     "TILES": [("OpenStreetMap", MAP_TILE_URL, {"attribution": "© OpenStreetMap contributors"})],
 }
+MAP_TILE_ATTRIBUTION = _read(
+    "MAP_TILE_ATTRIBUTION",
+    env.str,
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+# The cameras endpoint returns points from this zoom up, grid clusters below it; a response
+# never holds more than MAP_MAX_CELLS clusters or MAP_MAX_POINTS points.
+MAP_CLUSTER_MAX_ZOOM = _positive_int("MAP_CLUSTER_MAX_ZOOM", 14)
+MAP_MAX_CELLS = _positive_int("MAP_MAX_CELLS", 2000)
+MAP_MAX_POINTS = _positive_int("MAP_MAX_POINTS", 2000)
+MAP_CACHE_SECONDS = _positive_int("MAP_CACHE_SECONDS", 300)
+# A camera submitted this close to a known one is flagged as a possible duplicate.
+MAP_DUPLICATE_METRES = _positive_int("MAP_DUPLICATE_METRES", 25)
+CAMERA_PHOTO_MAX_BYTES = _positive_int("CAMERA_PHOTO_MAX_MB", 10) * 1_000_000
 
 # Campaign rules an organizer may tune.
 CLAIM_CAP = _positive_int("CLAIM_CAP", 5)
 CLAIM_STALE_DAYS = _positive_int("CLAIM_STALE_DAYS", 14)
 EVENT_ATTACHMENT_MAX_BYTES = _positive_int("EVENT_ATTACHMENT_MAX_MB", 20) * 1_000_000
+RELEASE_MAX_FILE_BYTES = _positive_int("RELEASE_MAX_FILE_MB", 50) * 1_000_000
+RELEASE_MAX_REQUEST_BYTES = _positive_int("RELEASE_MAX_REQUEST_MB", 500) * 1_000_000
+# Uploads bigger than this go to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = _read("SECURE_COOKIES", env.bool, True)

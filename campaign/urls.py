@@ -5,15 +5,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from requests_app import api as requests_api
+from requests_app import views as requests_views
 
 from . import views
 
 router = DefaultRouter()
 router.register("regimes", requests_api.AccessRegimeViewSet, basename="regime")
 router.register("services", requests_api.PoliceServiceViewSet, basename="service")
+router.register("releases", requests_api.ReleaseViewSet, basename="release")
+router.register("findings", requests_api.FindingViewSet, basename="finding")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # A data file, the same in every language.
+    path("findings.csv", requests_views.findings_csv, name="findings_csv"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

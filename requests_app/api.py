@@ -3,7 +3,7 @@
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
-from .models import AccessRegime, PoliceService, RegimeRuleSet
+from .models import AccessRegime, Finding, PoliceService, RegimeRuleSet, Release
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
@@ -57,3 +57,63 @@ class PoliceServiceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PoliceServiceSerializer
     lookup_field = "slug"
     filterset_class = PoliceServiceFilter
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    police_service = serializers.SlugRelatedField(
+        source="request.police_service", slug_field="slug", read_only=True
+    )
+    kind = serializers.CharField(source="stored.kind", read_only=True)
+    page_count = serializers.IntegerField(source="stored.page_count", read_only=True)
+    url = serializers.URLField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Release
+        fields = [
+            "id", "title", "original_name", "received_on", "police_service", "kind",
+            "page_count", "moderation", "url",
+        ]  # fmt: skip
+
+
+class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Approved releases for everyone; a request's own releases for its volunteers."""
+
+    serializer_class = ReleaseSerializer
+
+    def get_queryset(self):
+        return (
+            Release.objects.visible_to(self.request.user)
+            .select_related("stored", "request__police_service")
+            .order_by("-received_on", "-pk")
+        )
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    police_service = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    value = serializers.SerializerMethodField()
+    source = serializers.CharField(source="source_url", read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["police_service", "campaign", "field", "value", "page", "source", "updated_at"]
+
+    def get_value(self, finding):
+        value = finding.value
+        return (
+            str(value) if value is not None and not isinstance(value, list | int | str) else value
+        )
+
+
+class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Findings whose source release is approved for publication."""
+
+    serializer_class = FindingSerializer
+    filterset_fields = ["field", "police_service__province", "police_service__slug"]
+
+    def get_queryset(self):
+        from .selectors import public_findings
+
+        return (
+            public_findings().select_related("campaign").order_by("police_service__slug", "field")
+        )

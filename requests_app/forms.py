@@ -4,7 +4,15 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Method, PoliceService, Province, RecordCategory, Status
+from .models import (
+    FindingField,
+    Method,
+    PoliceService,
+    Province,
+    RecordCategory,
+    Status,
+    Vendor,
+)
 
 
 class DateInput(forms.DateInput):
@@ -193,3 +201,69 @@ class StatusEventForm(forms.Form):
         if attachment and not attachment.size:
             raise forms.ValidationError(_("The file is empty."))
         return attachment
+
+
+class ReleaseUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Released document"),
+        help_text=_("PDF, image (PNG, JPEG, TIFF), spreadsheet (CSV, XLSX) or e-mail (.eml)."),
+    )
+    title = forms.CharField(label=_("Title (optional)"), required=False, max_length=200)
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput)
+    event = forms.ChoiceField(label=_("Came with the step"), required=False)
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events = {str(e.pk): e for e in events}
+        self.fields["event"].choices = [("", "—")] + [
+            (str(e.pk), f"{e.get_status_display()} ({e.occurred_on})") for e in events
+        ]
+
+    def clean_event(self):
+        return self.events.get(self.cleaned_data.get("event") or "")
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approved", _("Approve for publication")),
+            ("redaction", _("Ask for redaction")),
+            ("rejected", _("Reject")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (required unless approving)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FindingForm(forms.Form):
+    field = forms.ChoiceField(label=_("Fact"), choices=FindingField.choices)
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=2000,
+        help_text=_(
+            "Numbers for counts and days; CAD amount for money; YYYY-MM-DD for dates; "
+            "yes/no/unknown; vendors as flock, genetec, motorola, axon, neology or other, "
+            "separated by ;."
+        ),
+    )
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FindingsFilterForm(forms.Form):
+    province = forms.ChoiceField(
+        label=_("Province or territory"),
+        required=False,
+        choices=[("", _("All")), *Province.choices],
+    )
+    vendor = forms.ChoiceField(
+        label=_("Vendor"), required=False, choices=[("", _("All")), *Vendor.choices]
+    )
+    sort = forms.CharField(required=False, max_length=40)

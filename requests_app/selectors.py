@@ -13,8 +13,11 @@ from .models import (
     AccessRequest,
     Campaign,
     Claim,
+    Finding,
+    FindingField,
     PoliceService,
     RegimeRuleSet,
+    Release,
     TargetActivity,
 )
 from .models.directory import search_key
@@ -255,3 +258,102 @@ def overdue_requests(campaign: Campaign, today: date) -> QuerySet[AccessRequest]
         .select_related("police_service", "volunteer")
         .order_by("due_on")
     )
+
+
+# --- Releases and findings ---------------------------------------------------------------------
+
+
+def public_findings(campaign: Campaign | None = None) -> QuerySet[Finding]:
+    """Findings whose cited release is approved for publication."""
+    findings = Finding.objects.filter(release__moderation=Release.Moderation.APPROVED)
+    if campaign is not None:
+        findings = findings.filter(campaign=campaign)
+    return findings.select_related("police_service", "release")
+
+
+FINDING_COLUMNS = list(FindingField)
+
+
+def findings_table(
+    campaign: Campaign, *, province: str = "", vendor: str = "", sort: str = ""
+) -> list[dict]:
+    """One row per police service with public findings, each cell the finding itself."""
+    rows: dict[int, dict] = {}
+    for finding in public_findings(campaign):
+        service = finding.police_service
+        row = rows.setdefault(service.pk, {"service": service, "cells": {}})
+        row["cells"][finding.field] = finding
+    result = list(rows.values())
+    if province:
+        result = [r for r in result if r["service"].province == province]
+    if vendor:
+        result = [
+            r
+            for r in result
+            if FindingField.VENDORS in r["cells"]
+            and vendor in r["cells"][FindingField.VENDORS].value
+        ]
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key in FindingField.values:
+
+        def sort_key(row):
+            finding = row["cells"].get(key)
+            value = finding.value if finding else None
+            if isinstance(value, list):
+                value = ",".join(value)
+            return (value is None, value if value is not None else 0)
+
+        result.sort(key=sort_key, reverse=descending)
+        if descending:  # keep blanks last either way
+            result.sort(key=lambda row: row["cells"].get(key) is None)
+    else:
+        result.sort(key=lambda row: (row["service"].province, row["service"].name_en))
+    return result
+
+
+def findings_totals(rows: list[dict]) -> dict:
+    """Services with ALPR confirmed, cameras, vehicles and median retention."""
+    from statistics import median
+
+    def values(field):
+        return [r["cells"][field].value for r in rows if field in r["cells"]]
+
+    confirmed = [
+        r
+        for r in rows
+        if r["cells"].get(FindingField.VENDORS)
+        or any(
+            (r["cells"].get(f) and r["cells"][f].value)
+            for f in (FindingField.FIXED_CAMERAS, FindingField.MOBILE_UNITS)
+        )
+    ]
+    hits = values(FindingField.RETENTION_HITS_DAYS)
+    non_hits = values(FindingField.RETENTION_NON_HITS_DAYS)
+    return {
+        "services": len(rows),
+        "alpr_confirmed": len(confirmed),
+        "fixed_cameras": sum(values(FindingField.FIXED_CAMERAS)),
+        "mobile_units": sum(values(FindingField.MOBILE_UNITS)),
+        "median_retention_hits": median(hits) if hits else None,
+        "median_retention_non_hits": median(non_hits) if non_hits else None,
+    }
+
+
+def releases_search(query: str) -> QuerySet[Release]:
+    """Approved releases whose text matches; full-text search on PostgreSQL."""
+    from django.db import connection
+
+    releases = Release.objects.approved().select_related("stored", "request__police_service")
+    query = query.strip()
+    if not query:
+        return releases.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        return releases.annotate(search=SearchVector("stored__text", "title")).filter(
+            search=SearchQuery(query, search_type="websearch")
+        )
+    for word in query.split():
+        releases = releases.filter(stored__text__icontains=word)
+    return releases

@@ -22,3 +22,15 @@ def reminders_send_digests(day: str | None = None) -> list[int]:
 
     today = date.fromisoformat(day) if day else timezone.localdate()
     return digests_send(today=today)
+
+
+@shared_task(acks_late=True)
+def release_extract_text(stored_file_id: int) -> str:
+    """Extract a released file's text and page count; a failure is recorded, the file kept."""
+    from .models import StoredFile
+    from .services.releases import stored_file_extract
+
+    stored = StoredFile.objects.filter(pk=stored_file_id).first()
+    if stored is None:
+        return "missing"
+    return stored_file_extract(stored).extraction

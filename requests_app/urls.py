@@ -39,3 +39,12 @@ urlpatterns += [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("me/calendar/", views.calendar_token, name="calendar_token"),
 ]
+
+urlpatterns += [
+    path("requests/<int:pk>/releases/", views.release_upload, name="release_upload"),
+    path("releases/<int:pk>/", views.release_detail, name="release"),
+    path("releases/<int:pk>/file/", views.release_file, name="release_file"),
+    path("releases/search/", views.releases_search, name="releases_search"),
+    path("moderation/", views.moderation_queue, name="moderation"),
+    path("findings/", views.findings, name="findings"),
+]

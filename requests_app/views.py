@@ -11,20 +11,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import letters, selectors
+from .filetypes import KINDS
 from .forms import (
     DirectoryFilterForm,
     FilingForm,
+    FindingForm,
+    FindingsFilterForm,
     HelpOfferForm,
     LetterForm,
+    ModerationForm,
     ProfileForm,
     ReasonForm,
     ReassignForm,
+    ReleaseUploadForm,
     StatusEventForm,
     WhichLawForm,
 )
-from .models import AccessRequest, Campaign, Claim, ClaimHelper, PoliceService, RequestEvent
+from .models import (
+    AccessRequest,
+    Campaign,
+    Claim,
+    ClaimHelper,
+    PoliceService,
+    Release,
+    RequestEvent,
+)
 from .roles import is_organizer
 from .services import claims as claim_services
+from .services import releases as release_services
 from .services import reminders
 from .services import requests as request_services
 
@@ -74,6 +88,10 @@ def service_detail(request, slug):
         ],
         "status_labels": selectors.TargetStatus.LABELS,
         "viewer_is_organizer": is_organizer(request.user),
+        "public_findings": selectors.public_findings().filter(police_service=service),
+        "public_releases": Release.objects.approved()
+        .filter(request__police_service=service)
+        .select_related("stored"),
     }
     return render(request, "requests_app/service_detail.html", context)
 
@@ -395,6 +413,8 @@ def request_detail(request, pk):
         "stated_due_on": access_request.stated_due_on(events),
         "overdue": access_request.is_overdue(today),
         "deemed_refusal": access_request.is_deemed_refusal(today),
+        "upload_form": ReleaseUploadForm(events=events, initial={"received_on": today}),
+        "releases": access_request.releases.select_related("stored"),
     }
     return render(request, "requests_app/request_detail.html", context)
 
@@ -431,3 +451,175 @@ def calendar_token(request):
         reminders.calendar_token_renew(request.user)
         messages.success(request, _("Your calendar has a new private address."))
     return redirect("requests_app:profile")
+
+
+# --- Releases and findings ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def release_upload(request, pk):
+    access_request = _request_for(request.user, pk)
+    form = ReleaseUploadForm(request.POST, request.FILES, events=access_request.events.all())
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(access_request)
+    try:
+        release = release_services.release_upload(
+            request=access_request,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            received_on=form.cleaned_data["received_on"],
+            event=form.cleaned_data["event"],
+            title=form.cleaned_data["title"],
+        )
+    except release_services.ReleaseError as error:
+        messages.error(request, str(error))
+        return redirect(access_request)
+    messages.success(
+        request, _("The release is uploaded. It stays private until an organizer approves it.")
+    )
+    return redirect(release)
+
+
+def _release_for(user, pk) -> Release:
+    """A release the person may see, or 404 (an unapproved one does not exist for others)."""
+    return get_object_or_404(
+        Release.objects.visible_to(user).select_related(
+            "stored", "request__police_service", "request__campaign", "event"
+        ),
+        pk=pk,
+    )
+
+
+def release_detail(request, pk):
+    release = _release_for(request.user, pk)
+    organizer = is_organizer(request.user)
+    works_on = request.user.is_authenticated and request_services.can_work_on(
+        release.request, request.user
+    )
+    moderation_form = ModerationForm(request.POST or None) if organizer else None
+    finding_form = FindingForm(request.POST or None) if works_on else None
+    if request.method == "POST":
+        if not (organizer or works_on):
+            raise PermissionDenied
+        try:
+            if "decision" in request.POST and organizer and moderation_form.is_valid():
+                release_services.release_decide(
+                    release=release,
+                    by=request.user,
+                    decision=moderation_form.cleaned_data["decision"],
+                    reason=moderation_form.cleaned_data["reason"],
+                )
+                messages.success(request, _("The decision is recorded."))
+                return redirect(release)
+            if "field" in request.POST and works_on and finding_form.is_valid():
+                data = finding_form.cleaned_data
+                release_services.finding_record(
+                    release=release,
+                    field=data["field"],
+                    raw_value=data["value"],
+                    page=data["page"],
+                    note=data["note"],
+                    by=request.user,
+                )
+                messages.success(request, _("The finding is recorded."))
+                return redirect(release)
+        except release_services.ReleaseError as error:
+            messages.error(request, str(error))
+    context = {
+        "release": release,
+        "service": release.request.police_service,
+        "findings": release.findings.all(),
+        "decisions": release.decisions.select_related("decided_by")
+        if (organizer or works_on)
+        else [],
+        "moderation_form": moderation_form,
+        "finding_form": finding_form,
+        "works_on": works_on,
+    }
+    return render(request, "requests_app/release_detail.html", context)
+
+
+def release_file(request, pk):
+    release = _release_for(request.user, pk)
+    stored = release.stored
+    inline = stored.kind in ("pdf", "png", "jpeg")
+    response = FileResponse(
+        stored.file.open("rb"),
+        content_type=KINDS[stored.kind],
+        as_attachment=not inline,
+        filename=release.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def moderation_queue(request):
+    if not is_organizer(request.user):
+        raise PermissionDenied
+    releases = (
+        Release.objects.exclude(moderation=Release.Moderation.APPROVED)
+        .select_related("stored", "request__police_service", "uploaded_by")
+        .order_by("uploaded_at")
+    )
+    return render(request, "requests_app/moderation.html", {"releases": releases})
+
+
+def findings(request):
+    campaign = selectors.default_campaign()
+    form = FindingsFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = (
+        selectors.findings_table(
+            campaign,
+            province=filters.get("province", ""),
+            vendor=filters.get("vendor", ""),
+            sort=filters.get("sort", ""),
+        )
+        if campaign
+        else []
+    )
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "rows": rows,
+        "columns": selectors.FINDING_COLUMNS,
+        "totals": selectors.findings_totals(rows),
+        "sort": filters.get("sort", ""),
+    }
+    return render(request, "requests_app/findings.html", context)
+
+
+def findings_csv(request):
+    import csv
+
+    campaign = selectors.default_campaign()
+    rows = selectors.findings_table(campaign) if campaign else []
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="findings.csv"'
+    writer = csv.writer(response)
+    columns = selectors.FINDING_COLUMNS
+    writer.writerow(
+        ["police_service", "slug", "province"]
+        + [f for column in columns for f in (column.value, f"{column.value}_source")]
+    )
+    base = request.build_absolute_uri("/")[:-1]
+    for row in rows:
+        service = row["service"]
+        cells = []
+        for column in columns:
+            finding = row["cells"].get(column.value)
+            cells += [finding.display_value(), base + finding.source_url()] if finding else ["", ""]
+        writer.writerow([service.name_en, service.slug, service.province, *cells])
+    return response
+
+
+def releases_search(request):
+    query = request.GET.get("q", "")[:200]
+    results = selectors.releases_search(query)[:100]
+    return render(
+        request, "requests_app/releases_search.html", {"query": query, "results": results}
+    )

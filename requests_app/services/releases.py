@@ -1,0 +1,232 @@
+"""Uploading releases, extracting their text, moderating them, and recording findings."""
+
+import hashlib
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import extraction, filetypes
+from ..models import (
+    AccessRequest,
+    Finding,
+    FindingField,
+    FindingRevision,
+    Release,
+    ReleaseDecision,
+    StoredFile,
+    Vendor,
+)
+from ..models.releases import (
+    COUNT_FIELDS,
+    DATE_FIELDS,
+    LIST_FIELDS,
+    MONEY_FIELDS,
+    TRISTATE_FIELDS,
+    TriState,
+)
+from ..roles import is_organizer
+from .requests import can_work_on
+
+
+class ReleaseError(Exception):
+    """An upload, decision or finding that cannot be accepted; the message is shown as is."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.0f}"
+
+
+def release_upload(
+    *,
+    request: AccessRequest,
+    by,
+    upload,
+    received_on: date,
+    event=None,
+    title: str = "",
+    today: date | None = None,
+) -> Release:
+    """Store a released document once, privately, and queue its text extraction."""
+    today = today or timezone.localdate()
+    if not can_work_on(request, by):
+        raise PermissionDenied
+    if received_on > today:
+        raise ReleaseError(_("The date received cannot be in the future."))
+    if request.filed_on and received_on < request.filed_on:
+        raise ReleaseError(_("A release cannot be received before the request was filed."))
+    if event is not None and event.request_id != request.pk:
+        raise ReleaseError(_("That step belongs to another request."))
+    size = upload.size or 0
+    if size == 0:
+        raise ReleaseError(_("The file is empty."))
+    if size > settings.RELEASE_MAX_FILE_BYTES:
+        raise ReleaseError(
+            _("The file is larger than %(mb)s MB.")
+            % {"mb": _megabytes(settings.RELEASE_MAX_FILE_BYTES)}
+        )
+    used = (
+        Release.objects.filter(request=request).aggregate(total=Sum("stored__size"))["total"] or 0
+    )
+    if used + size > settings.RELEASE_MAX_REQUEST_BYTES:
+        raise ReleaseError(
+            _("This request's files would exceed %(mb)s MB in all.")
+            % {"mb": _megabytes(settings.RELEASE_MAX_REQUEST_BYTES)}
+        )
+    data = b"".join(upload.chunks())
+    kind = filetypes.sniff(data)
+    if kind is None:
+        raise ReleaseError(
+            _(
+                "This file is not a PDF, PNG, JPEG, TIFF, CSV, XLSX or e-mail (.eml) file, "
+                "whatever its name says."
+            )
+        )
+    if kind == "pdf":
+        try:
+            extraction.pdf_check(data)
+        except extraction.ExtractionError:
+            raise ReleaseError(
+                _(
+                    "This PDF is damaged and cannot be opened. Ask the police service for a new copy."
+                )
+            ) from None
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        stored = StoredFile.objects.filter(sha256=digest).first()
+        created = stored is None
+        if created:
+            stored = StoredFile(sha256=digest, kind=kind, size=size)
+            # The stored name is generated; the person's file name is kept only as data.
+            stored.file.save(f"{digest[:2]}/{digest}.{kind}", ContentFile(data), save=False)
+            try:
+                with transaction.atomic():
+                    stored.save()
+            except IntegrityError:  # the same file uploaded at the same moment
+                stored.file.delete(save=False)
+                stored = StoredFile.objects.get(sha256=digest)
+                created = False
+        release = Release.objects.create(
+            request=request,
+            event=event,
+            stored=stored,
+            original_name=filetypes.safe_name(upload.name or ""),
+            title=title.strip()[:200],
+            received_on=received_on,
+            uploaded_by=by,
+        )
+        if created:
+            from ..tasks import release_extract_text
+
+            transaction.on_commit(lambda: release_extract_text.delay(stored.pk))
+    return release
+
+
+def stored_file_extract(stored: StoredFile) -> StoredFile:
+    """Extract text and pages; a failure is recorded on the file, which is kept."""
+    with stored.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        text, pages, note = extraction.extract(stored.kind, data)
+    except extraction.ExtractionError as error:
+        stored.extraction = StoredFile.Extraction.FAILED
+        stored.extraction_note = str(error)
+    else:
+        stored.text = text.replace("\x00", "")
+        stored.page_count = pages
+        stored.extraction_note = note
+        stored.extraction = (
+            StoredFile.Extraction.DONE if text.strip() else StoredFile.Extraction.NO_TEXT
+        )
+    stored.save(update_fields=["text", "page_count", "extraction", "extraction_note"])
+    return stored
+
+
+def release_decide(*, release: Release, by, decision: str, reason: str = "") -> ReleaseDecision:
+    """An organizer approves, rejects (with a reason) or asks for redaction (with a reason)."""
+    if not is_organizer(by):
+        raise PermissionDenied
+    if decision not in Release.Moderation.values or decision == Release.Moderation.PENDING:
+        raise ReleaseError(_("Choose approve, reject or ask for redaction."))
+    reason = reason.strip()
+    if decision != Release.Moderation.APPROVED and not reason:
+        raise ReleaseError(_("Say why, so the volunteer knows what to do."))
+    with transaction.atomic():
+        Release.objects.filter(pk=release.pk).update(moderation=decision)
+        release.moderation = decision
+        return ReleaseDecision.objects.create(
+            release=release, decision=decision, reason=reason, decided_by=by
+        )
+
+
+def _parse_value(field: str, raw: str) -> dict:
+    raw = (raw or "").strip()
+    if not raw:
+        raise ReleaseError(_("Give a value."))
+    if field in COUNT_FIELDS:
+        if not raw.isdigit():
+            raise ReleaseError(_("Give a whole number, zero or more."))
+        return {"number": Decimal(raw)}
+    if field in MONEY_FIELDS:
+        try:
+            amount = Decimal(raw.replace("$", "").replace(",", "").replace(" ", ""))
+        except InvalidOperation:
+            raise ReleaseError(_("Give an amount in Canadian dollars, e.g. 125000.00.")) from None
+        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            raise ReleaseError(_("Give an amount in Canadian dollars, e.g. 125000.00."))
+        return {"number": amount}
+    if field in DATE_FIELDS:
+        try:
+            return {"day": date.fromisoformat(raw)}
+        except ValueError:
+            raise ReleaseError(_("Give a date as YYYY-MM-DD.")) from None
+    if field in TRISTATE_FIELDS:
+        if raw not in TriState.values:
+            raise ReleaseError(_("Answer yes, no or unknown."))
+        return {"text": raw}
+    if field in LIST_FIELDS:
+        vendors = [v.strip() for v in raw.replace(",", ";").split(";") if v.strip()]
+        unknown = [v for v in vendors if v not in Vendor.values]
+        if unknown:
+            raise ReleaseError(_("Unknown vendor: %(vendor)s.") % {"vendor": ", ".join(unknown)})
+        return {"text": ";".join(dict.fromkeys(vendors))}
+    return {"text": raw[:2000]}
+
+
+def finding_record(
+    *, release: Release, field: str, raw_value: str, page: int | None, by, note: str = ""
+) -> Finding:
+    """Record or correct one fact about a target; each version is kept in the history."""
+    request = release.request
+    if not can_work_on(request, by):
+        raise PermissionDenied
+    if field not in FindingField.values:
+        raise ReleaseError(_("Choose one of the listed facts."))
+    pages = StoredFile.objects.filter(pk=release.stored_id).values_list("page_count", flat=True)[0]
+    if page is not None and (page < 1 or (pages and page > pages)):
+        raise ReleaseError(_("The page is not in this release."))
+    values = {"number": None, "day": None, "text": "", **_parse_value(field, raw_value)}
+    with transaction.atomic():
+        finding, _created = Finding.objects.select_for_update().update_or_create(
+            campaign_id=request.campaign_id,
+            police_service_id=request.police_service_id,
+            field=field,
+            defaults={
+                **values,
+                "release": release,
+                "page": page,
+                "note": note.strip(),
+                "recorded_by": by,
+                "updated_at": timezone.now(),
+            },
+        )
+        FindingRevision.objects.create(
+            finding=finding, **values, release=release, page=page, note=note.strip(), recorded_by=by
+        )
+    return finding
