@@ -209,6 +209,8 @@ def finding_record(
     if field not in FindingField.values:
         raise ReleaseError(_("Choose one of the listed facts."))
     pages = StoredFile.objects.filter(pk=release.stored_id).values_list("page_count", flat=True)[0]
+    if page is None and pages:
+        raise ReleaseError(_("Give the page of the release this fact is on."))
     if page is not None and (page < 1 or (pages and page > pages)):
         raise ReleaseError(_("The page is not in this release."))
     values = {"number": None, "day": None, "text": "", **_parse_value(field, raw_value)}

@@ -290,6 +290,10 @@ def test_bad_findings_get_a_message(alice, approved_release, field, raw, message
 
 
 def test_a_finding_must_cite_a_page_of_its_release(alice, approved_release):
+    with pytest.raises(ReleaseError, match="Give the page"):
+        finding_record(
+            release=approved_release, field="fixed_cameras", raw_value="12", page=None, by=alice
+        )
     with pytest.raises(ReleaseError, match="page is not in this release"):
         finding_record(
             release=approved_release, field="fixed_cameras", raw_value="12", page=3, by=alice
