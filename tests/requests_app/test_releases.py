@@ -20,6 +20,7 @@ from requests_app.services.releases import (
     release_upload,
 )
 from requests_app.services.requests import request_file
+from requests_app.tasks import release_extract_text
 from tests import documents
 from tests.conftest import REQUIRE_SERVICES
 from tests.factories import CampaignFactory, PoliceServiceFactory
@@ -53,14 +54,21 @@ def _run_on_commit(django_capture_on_commit_callbacks):
 
 
 def upload(request, by, content, name="release.pdf", **extra):
-    with _capture["callbacks"](execute=True):
-        return release_upload(
+    # On the embedded defaults the queued task runs in-process when the upload commits.
+    # In the services run it would go to the worker, which cannot see this test's
+    # uncommitted rows, so the task runs here instead (test_extraction_runs_through_the_worker
+    # covers the worker).
+    with _capture["callbacks"](execute=not REQUIRE_SERVICES) as queued:
+        release = release_upload(
             request=request,
             by=by,
             upload=SimpleUploadedFile(name, content),
             received_on=extra.pop("received_on", date(2026, 11, 20)),
             **extra,
         )
+    if REQUIRE_SERVICES and queued:
+        release_extract_text(release.stored_id)
+    return release
 
 
 def test_an_upload_is_stored_once_under_a_generated_name_and_its_text_extracted(
