@@ -2,7 +2,6 @@
 
 import unicodedata
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -13,8 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Canada's extent, for validating headquarters coordinates.
-LATITUDE_RANGE = (Decimal("41.6"), Decimal("83.2"))
-LONGITUDE_RANGE = (Decimal("-141.1"), Decimal("-52.5"))
+LATITUDE_RANGE = (41.6, 83.2)
+LONGITUDE_RANGE = (-141.1, -52.5)
 
 
 class Province(models.TextChoices):
