@@ -27,6 +27,8 @@ run: $(VENV)/.installed
 	@echo "  First organizer: sign up at http://$(HOST):$(PORT)/accounts/signup/ (the confirmation"
 	@echo "  e-mail is printed below in this terminal), then in another terminal run:"
 	@echo "      $(MANAGE) make_organizer you@example.org"
+	@echo "  To see a living map, load a clearly fictional demo campaign (remove it with --remove):"
+	@echo "      $(MANAGE) load_demo"
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 

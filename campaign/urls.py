@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     # Inside the language prefix so the switcher can translate the French page's address.
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("requests_app.urls")),
+    path("", include("maps_app.urls")),  # /map/, /map/embed/, /api/map/... (maps_app)
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

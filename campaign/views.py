@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from maps_app.selectors import counters as map_counters
 from requests_app import selectors
 from requests_app.roles import is_organizer
 
@@ -13,7 +14,10 @@ from .health import health_report
 
 
 def home(request):
-    return render(request, "campaign/home.html")
+    campaign = selectors.default_campaign()
+    return render(
+        request, "campaign/home.html", {"campaign": campaign, "counters": map_counters(campaign)}
+    )
 
 
 @never_cache

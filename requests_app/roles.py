@@ -19,6 +19,7 @@ ORGANIZER_MODEL_PERMISSIONS = {
         "requestevent",
         "lettertemplate",
     ],
+    "maps_app": ["cameralocation", "camerarevision", "servicearea", "provinceboundary"],
 }
 
 

@@ -3,6 +3,7 @@ from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from maps_app.services import provinces_load
 from requests_app.directory_csv import DirectoryImportError, reference_data_load
 
 
@@ -24,4 +25,9 @@ class Command(BaseCommand):
             raise CommandError(f"The shipped reference data is invalid:\n{exc}") from exc
         for name, report in reports.items():
             self.stdout.write(f"{name}: {report.created} added, {report.unchanged} already there")
+        provinces = provinces_load()
+        self.stdout.write(
+            f"province boundaries: {provinces.created} added, {provinces.updated} updated, "
+            f"{provinces.unchanged} already there"
+        )
         self.stdout.write(self.style.SUCCESS("Reference data is loaded."))

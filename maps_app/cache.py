@@ -1,0 +1,60 @@
+"""Cached map responses with ETags, invalidated by bumping one version number.
+
+Every cached body's key holds the current version; a camera, claim, request, release or
+finding that changes bumps it (signals.py), so stale entries are simply never read again
+and expire on their own. The day is in the key too, since "overdue" changes at midnight.
+Uses Django's cache: Redis when REDIS_URL is set, per-process memory otherwise.
+"""
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+VERSION_KEY = "maps:data-version"
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return int(version)
+
+
+def data_changed() -> None:
+    """Make every cached map response stale."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(VERSION_KEY, data_version() + 1, timeout=None)
+
+
+def _key(name: str, params: dict) -> str:
+    canonical = json.dumps(params, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    return f"maps:{data_version()}:{timezone.localdate().isoformat()}:{name}:{digest}"
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+
+def cached_body(name: str, params: dict, build) -> CachedBody:
+    """A JSON response body (plain and gzipped) with its ETag, built only when not cached."""
+    key = _key(name, params)
+    hit = cache.get(key)
+    if isinstance(hit, CachedBody):
+        return hit
+    body = json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    entry = CachedBody(body, gzip.compress(body, compresslevel=6, mtime=0), etag)
+    cache.set(key, entry, timeout=settings.MAP_CACHE_SECONDS)
+    return entry

@@ -1,0 +1,411 @@
+"""A clearly fictional campaign so a newcomer sees a living map: `manage.py load_demo`.
+
+Everything made here is findable again, and only that: demo volunteers have addresses at
+@demo.invalid (a domain that cannot exist), the campaign's slug is "demo-alpr" and its name
+starts with "[Demo]", released files live under releases/demo/, and demo cameras are
+submitted by demo volunteers. `load_demo --remove` deletes exactly those, children first,
+with queryset deletes (several models are append-only and refuse instance deletes).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from requests_app.models import (
+    AccessRequest,
+    Campaign,
+    Claim,
+    ClaimHelper,
+    Finding,
+    FindingField,
+    FindingRevision,
+    PoliceService,
+    Release,
+    ReleaseDecision,
+    RequestEvent,
+    StoredFile,
+    TargetActivity,
+    User,
+)
+from requests_app.models.requests import Status
+from requests_app.services.requests import request_file, request_status_record
+
+from .models import CameraLocation, CameraRevision, ProvinceBoundary
+from .services import provinces_load, revision_record
+
+DEMO_DOMAIN = "demo.invalid"
+DEMO_SLUG = "demo-alpr"
+DEMO_FILES = "demo/"
+VOLUNTEERS = ["Demo Avery", "Demo Blake", "Demo Casey", "Demo Devi", "Demo Emile", "Demo Farah"]
+
+
+class DemoError(Exception):
+    pass
+
+
+@dataclass
+class DemoReport:
+    volunteers: int = 0
+    claims: int = 0
+    requests: int = 0
+    releases: int = 0
+    findings: int = 0
+    cameras: int = 0
+    removed: dict = field(default_factory=dict)
+
+
+def _demo_users():
+    return User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
+
+
+def is_loaded() -> bool:
+    return Campaign.objects.filter(slug=DEMO_SLUG).exists()
+
+
+def real_activity() -> list[str]:
+    """What in the database is not demo data and shows a campaign at work."""
+    demo_campaign = Q(campaign__slug=DEMO_SLUG)
+    found = []
+    if Claim.objects.exclude(demo_campaign).exists():
+        found.append("claims")
+    if AccessRequest.objects.exclude(demo_campaign).exists():
+        found.append("requests")
+    if Release.objects.exclude(request__campaign__slug=DEMO_SLUG).exists():
+        found.append("releases")
+    if CameraLocation.objects.exclude(submitted_by__email__endswith=f"@{DEMO_DOMAIN}").exists():
+        found.append("cameras")
+    return found
+
+
+# Which targets get which story: (status, how many).
+PLAN = [
+    ("released", 6),
+    ("overdue", 4),
+    ("filed", 5),
+    ("refused", 1),
+    ("claimed", 4),
+]
+VENDORS = ["flock", "genetec", "motorola", "flock", "genetec", "neology"]
+
+
+def _candidates(today: date) -> list[PoliceService]:
+    """Local services whose law has a confirmed time limit, spread over provinces."""
+    services = (
+        PoliceService.objects.filter(
+            active=True,
+            kind__in=[PoliceService.Kind.MUNICIPAL, PoliceService.Kind.REGIONAL],
+            province__in=["ON", "BC", "QC", "AB", "MB", "NS"],
+        )
+        .select_related("regime")
+        .prefetch_related("regime__rule_sets")
+        .order_by("slug")
+    )
+    picked = []
+    for service in services:
+        rule_set = service.regime.rule_set_on(today - timedelta(days=200))
+        if rule_set and rule_set.response_days and rule_set.day_kind:
+            picked.append(service)
+    # Interleave provinces so the map shows activity across the country.
+    by_province: dict[str, list] = {}
+    for service in picked:
+        by_province.setdefault(service.province, []).append(service)
+    result = []
+    while any(by_province.values()):
+        for province in sorted(by_province):
+            if by_province[province]:
+                result.append(by_province[province].pop(0))
+    return result
+
+
+def _offset(service: PoliceService, index: int) -> tuple[Decimal, Decimal]:
+    """A point a few hundred metres from the service's headquarters, deterministic."""
+    seed = int(hashlib.sha256(f"{service.slug}{index}".encode()).hexdigest()[:8], 16)
+    dlat = Decimal((seed % 1000) - 500) / Decimal(100000) * 2
+    dlon = Decimal((seed // 1000 % 1000) - 500) / Decimal(100000) * 3
+    return (service.latitude + dlat).quantize(Decimal("0.000001")), (
+        service.longitude + dlon
+    ).quantize(Decimal("0.000001"))
+
+
+def _stored_file(service: PoliceService) -> StoredFile:
+    text = (
+        "DEMO - FICTIONAL RECORD - NOT A REAL RELEASE\n"
+        f"service,{service.name_en}\n"
+        "record,Automated licence plate reader deployment list (fictional)\n"
+        "camera,location,direction\n"
+        "1,Main St at 1st Ave,north\n"
+        "2,Highway on-ramp,east\n"
+    ).encode()
+    digest = hashlib.sha256(text).hexdigest()
+    stored = StoredFile.objects.filter(sha256=digest).first()
+    if stored:
+        return stored
+    stored = StoredFile(
+        sha256=digest,
+        kind="csv",
+        size=len(text),
+        page_count=1,
+        text=text.decode(),
+        extraction=StoredFile.Extraction.DONE,
+    )
+    stored.file.save(f"{DEMO_FILES}{digest}.csv", ContentFile(text), save=False)
+    stored.save()
+    return stored
+
+
+def _claim(campaign, service, volunteer, when) -> Claim:
+    claim = Claim.objects.create(
+        campaign=campaign, police_service=service, volunteer=volunteer, claimed_at=when
+    )
+    TargetActivity.objects.create(
+        campaign=campaign,
+        police_service=service,
+        claim=claim,
+        kind=TargetActivity.Kind.CLAIMED,
+        actor=volunteer,
+        subject=volunteer,
+        created_at=when,
+    )
+    return claim
+
+
+@transaction.atomic
+def demo_load(*, today: date | None = None) -> DemoReport:
+    """Create the demo campaign and its story; DemoError if it is already there."""
+    today = today or timezone.localdate()
+    if is_loaded():
+        raise DemoError("The demo data is already loaded (remove it with load_demo --remove).")
+    if not PoliceService.objects.exists():
+        from requests_app.directory_csv import reference_data_load
+
+        reference_data_load()
+    if not ProvinceBoundary.objects.exists():
+        provinces_load()
+    report = DemoReport()
+    # Older than any real campaign, so it is the one pages show while it exists.
+    starts = min(
+        [today - timedelta(days=240), *Campaign.objects.values_list("starts_on", flat=True)]
+    ) - timedelta(days=1)
+    campaign = Campaign.objects.create(
+        slug=DEMO_SLUG,
+        name="[Demo] Fictional ALPR records campaign",
+        name_fr="[Démo] Campagne fictive sur les LAPI",
+        description="Fictional demonstration data. Nothing here is real.",
+        description_fr="Données fictives de démonstration. Rien n'est réel.",
+        starts_on=starts,
+        records_from=date(2019, 1, 1),
+    )
+    volunteers = [
+        User.objects.create_user(
+            email=f"volunteer{n + 1}@{DEMO_DOMAIN}",
+            password=None,
+            display_name=name,
+            show_name_publicly=True,
+        )
+        for n, name in enumerate(VOLUNTEERS)
+    ]
+    organizer = User.objects.create_user(
+        email=f"organizer@{DEMO_DOMAIN}", password=None, display_name="Demo Organizer"
+    )
+    report.volunteers = len(volunteers)
+    candidates = iter(_candidates(today))
+    now = timezone.now()
+    turn = 0
+    for story, count in PLAN:
+        for _ in range(count):
+            service = next(candidates, None)
+            if service is None:
+                break
+            volunteer = volunteers[turn % len(volunteers)]
+            turn += 1
+            days_ago = {"released": 200, "overdue": 170, "filed": 12, "refused": 120, "claimed": 3}[
+                story
+            ]
+            _claim(campaign, service, volunteer, now - timedelta(days=days_ago + 2))
+            report.claims += 1
+            if story == "claimed":
+                continue
+            request = request_file(
+                campaign=campaign,
+                service=service,
+                volunteer=volunteer,
+                filed_on=today - timedelta(days=days_ago),
+                method="email",
+                letter_text="[Demo] Fictional request letter.",
+                today=today,
+            )
+            report.requests += 1
+            if story == "overdue":
+                continue
+            if story == "filed":
+                continue
+            request_status_record(
+                request=request,
+                status=Status.ACKNOWLEDGED,
+                occurred_on=today - timedelta(days=days_ago - 5),
+                by=volunteer,
+                note="[Demo] Acknowledged by e-mail.",
+                today=today,
+            )
+            if story == "refused":
+                request_status_record(
+                    request=request,
+                    status=Status.REFUSED,
+                    occurred_on=today - timedelta(days=days_ago - 40),
+                    by=volunteer,
+                    section_cited="s. 8 (fictional)",
+                    today=today,
+                )
+                continue
+            decided = today - timedelta(days=60)
+            event = request_status_record(
+                request=request,
+                status=Status.FULL_RELEASE,
+                occurred_on=decided,
+                by=volunteer,
+                note="[Demo] Records released.",
+                today=today,
+            )
+            release = Release.objects.create(
+                request=request,
+                event=event,
+                stored=_stored_file(service),
+                original_name="demo-alpr-records.csv",
+                title=f"[Demo] ALPR deployment list, {service.name_en}",
+                received_on=decided,
+                uploaded_by=volunteer,
+                moderation=Release.Moderation.APPROVED,
+            )
+            ReleaseDecision.objects.create(
+                release=release,
+                decision=Release.Moderation.APPROVED,
+                decided_by=organizer,
+            )
+            report.releases += 1
+            vendor = VENDORS[report.releases % len(VENDORS)]
+            facts = {
+                FindingField.VENDORS: {"text": vendor},
+                FindingField.FIXED_CAMERAS: {"number": Decimal(2 + report.releases % 4)},
+                FindingField.MOBILE_UNITS: {"number": Decimal(report.releases % 3 + 1)},
+                FindingField.RETENTION_NON_HITS_DAYS: {"number": Decimal(30)},
+            }
+            for fact, value in facts.items():
+                finding = Finding.objects.create(
+                    campaign=campaign,
+                    police_service=service,
+                    field=fact,
+                    release=release,
+                    page=1,
+                    note="[Demo]",
+                    recorded_by=volunteer,
+                    **value,
+                )
+                FindingRevision.objects.create(
+                    finding=finding, release=release, page=1, recorded_by=volunteer, **value
+                )
+                report.findings += 1
+            for index in range(int(facts[FindingField.FIXED_CAMERAS]["number"])):
+                lat, lon = _offset(service, index)
+                camera = CameraLocation.objects.create(
+                    latitude=lat,
+                    longitude=lon,
+                    directions=[(index * 90 + 45) % 360],
+                    vendor=vendor,
+                    mount=CameraLocation.Mount.POLE,
+                    police_service=service,
+                    source=CameraLocation.Source.RELEASE,
+                    release=release,
+                    page=1,
+                    confidence=CameraLocation.Confidence.CONFIRMED,
+                    status=CameraLocation.Status.APPROVED,
+                    submitted_by=volunteer,
+                    reviewed_by=organizer,
+                    reviewed_at=now,
+                    notes="[Demo] Fictional camera.",
+                )
+                revision_record(camera, CameraRevision.Action.SUBMITTED, by=volunteer)
+                report.cameras += 1
+    # A field observation waiting for review, and one a volunteer reported that was approved.
+    first = campaign.claims.select_related("police_service").order_by("pk").first()
+    if first:
+        service = first.police_service
+        for index, status in (
+            (10, CameraLocation.Status.PENDING),
+            (11, CameraLocation.Status.APPROVED),
+        ):
+            lat, lon = _offset(service, index)
+            camera = CameraLocation.objects.create(
+                latitude=lat,
+                longitude=lon,
+                directions=[180, 0],
+                vendor="flock",
+                police_service=service,
+                source=CameraLocation.Source.FIELD,
+                observed_on=today - timedelta(days=20),
+                status=status,
+                submitted_by=volunteers[-1],
+                notes="[Demo] Fictional field observation.",
+            )
+            revision_record(camera, CameraRevision.Action.SUBMITTED, by=volunteers[-1])
+            report.cameras += 1
+    return report
+
+
+@transaction.atomic
+def demo_remove() -> dict:
+    """Delete the demo data and nothing else; returns how many rows of each kind went."""
+    users = _demo_users()
+    demo_requests = AccessRequest.objects.filter(campaign__slug=DEMO_SLUG)
+    demo_releases = Release.objects.filter(request__in=demo_requests)
+    demo_cameras = CameraLocation.objects.filter(
+        Q(submitted_by__in=users) | Q(release__in=demo_releases)
+    )
+    removed = {}
+
+    def gone(name, queryset):
+        count, _by_model = queryset.delete()
+        removed[name] = count
+
+    gone("camera revisions", CameraRevision.objects.filter(camera__in=demo_cameras))
+    gone("cameras", demo_cameras)
+    gone("finding revisions", FindingRevision.objects.filter(finding__campaign__slug=DEMO_SLUG))
+    gone("findings", Finding.objects.filter(campaign__slug=DEMO_SLUG))
+    gone("release decisions", ReleaseDecision.objects.filter(release__in=demo_releases))
+    stored_ids = set(demo_releases.values_list("stored_id", flat=True))
+    gone("releases", demo_releases)
+    files = StoredFile.objects.filter(
+        pk__in=stored_ids, file__startswith=f"releases/{DEMO_FILES}", releases__isnull=True
+    )
+    for stored in files:
+        stored.file.delete(save=False)
+    gone("stored files", files)
+    gone("request events", RequestEvent.objects.filter(request__in=demo_requests))
+    gone("requests", demo_requests)
+    gone("activity", TargetActivity.objects.filter(campaign__slug=DEMO_SLUG))
+    gone("helpers", ClaimHelper.objects.filter(claim__campaign__slug=DEMO_SLUG))
+    gone("claims", Claim.objects.filter(campaign__slug=DEMO_SLUG))
+    gone("campaigns", Campaign.objects.filter(slug=DEMO_SLUG))
+    gone("volunteers", users)
+    return removed
+
+
+def demo_refusal(*, force: bool) -> str:
+    """Why load_demo should not run here, or "" when it may."""
+    if force:
+        return ""
+    if not settings.DEBUG:
+        return "DEBUG is off: this looks like a production site. Use --force if you really mean it."
+    activity = real_activity()
+    if activity:
+        return (
+            "This database already holds real activity (" + ", ".join(activity) + "). "
+            "Use --force to add the demo anyway."
+        )
+    return ""

@@ -1,0 +1,212 @@
+"""Plain geometry: validation, distances, simplification per zoom, which area holds a point.
+
+Shapely does the work; nothing here touches the web layer.
+"""
+
+import math
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import Point, mapping, shape
+from shapely.validation import make_valid
+
+from requests_app.models.directory import LATITUDE_RANGE, LONGITUDE_RANGE
+
+# Canada's extent as the directory defines it, as floats for arithmetic.
+LAT_RANGE = (float(LATITUDE_RANGE[0]), float(LATITUDE_RANGE[1]))
+LON_RANGE = (float(LONGITUDE_RANGE[0]), float(LONGITUDE_RANGE[1]))
+
+EARTH_RADIUS_M = 6_371_008.8
+
+# Detail levels of simplified geometry: (highest map zoom it serves, tolerance in degrees,
+# smallest part kept in square degrees, decimals kept). The largest part of a shape is always
+# kept. The last level is the stored geometry itself.
+DETAIL_LEVELS = [
+    (4, 0.1, 0.1, 2),
+    (6, 0.03, 0.02, 3),
+    (9, 0.01, 0.005, 3),
+    (20, 0.0, 0.0, 5),
+]
+
+
+# Bump when DETAIL_LEVELS change, so stored simplifications are made again.
+SIMPLIFY_VERSION = 3
+
+
+def detail_level(zoom: int) -> int:
+    for level, (max_zoom, *_rest) in enumerate(DETAIL_LEVELS):
+        if zoom <= max_zoom:
+            return level
+    return len(DETAIL_LEVELS) - 1
+
+
+def in_canada(latitude: float, longitude: float) -> bool:
+    """Inside the rectangle around Canada the directory uses (a cheap, generous check)."""
+    return (
+        LAT_RANGE[0] <= float(latitude) <= LAT_RANGE[1]
+        and LON_RANGE[0] <= float(longitude) <= LON_RANGE[1]
+    )
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def degrees_around(latitude: float, metres: float) -> tuple[float, float]:
+    """Half-widths (latitude, longitude) in degrees of a square of `metres` around a point."""
+    dlat = metres / 111_320
+    dlon = metres / (111_320 * max(0.01, math.cos(math.radians(latitude))))
+    return dlat, dlon
+
+
+COMPASS = {
+    name: index * 22.5
+    for index, name in enumerate(
+        [
+            "N",
+            "NNE",
+            "NE",
+            "ENE",
+            "E",
+            "ESE",
+            "SE",
+            "SSE",
+            "S",
+            "SSW",
+            "SW",
+            "WSW",
+            "W",
+            "WNW",
+            "NW",
+            "NNW",
+        ]
+    )
+}
+
+
+def parse_directions(text: str) -> tuple[list[int], list[str]]:
+    """Directions from text such as "90;270", "NE", "45-135": (degrees, values not understood).
+
+    A range gives its middle; degrees are rounded and wrapped into 0-359.
+    """
+    directions, bad = [], []
+    for raw in str(text or "").replace(",", ";").split(";"):
+        value = raw.strip()
+        if not value:
+            continue
+        degrees = _one_direction(value)
+        if degrees is None:
+            bad.append(value)
+        elif degrees not in directions:
+            directions.append(degrees)
+    return directions, bad
+
+
+def _one_direction(value: str) -> int | None:
+    upper = value.upper()
+    if upper in COMPASS:
+        return round(COMPASS[upper]) % 360
+    if "-" in value[1:]:
+        start, _sep, end = value.partition("-") if not value.startswith("-") else ("", "", "")
+        a, b = _number(start), _number(end)
+        if a is None or b is None:
+            return None
+        if b < a:
+            b += 360
+        return round((a + b) / 2) % 360
+    number = _number(value)
+    return None if number is None else round(number) % 360
+
+
+def _number(value: str) -> float | None:
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+# --- Areas -------------------------------------------------------------------------------
+
+
+@dataclass
+class CleanGeometry:
+    geometry: dict
+    repaired: bool
+    bounds: tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+
+class GeometryError(ValueError):
+    pass
+
+
+def clean_area(geojson: dict) -> CleanGeometry:
+    """A valid (Multi)Polygon from GeoJSON, repaired if it can be, or GeometryError."""
+    try:
+        geom = shape(geojson)
+    except Exception as error:  # shapely raises several kinds for malformed input
+        raise GeometryError(f"not a readable geometry ({error})") from None
+    if geom.is_empty:
+        raise GeometryError("empty geometry")
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise GeometryError(f"a {geom.geom_type}, not a polygon")
+    repaired = False
+    if not geom.is_valid:
+        geom = make_valid(geom)
+        repaired = True
+        polygons = _polygons_of(geom)
+        if not polygons:
+            raise GeometryError("invalid and cannot be repaired into a polygon")
+        geom = shapely.MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
+    if geom.area == 0:
+        raise GeometryError("no area")
+    min_lon, min_lat, max_lon, max_lat = geom.bounds
+    if not (in_canada(min_lat, min_lon) and in_canada(max_lat, max_lon)):
+        raise GeometryError("outside Canada (are the coordinates longitude/latitude in WGS84?)")
+    return CleanGeometry(mapping(geom), repaired, geom.bounds)
+
+
+def _polygons_of(geom) -> list:
+    if geom.geom_type == "Polygon":
+        return [geom]
+    if hasattr(geom, "geoms"):
+        return [p for g in geom.geoms for p in _polygons_of(g)]
+    return []
+
+
+def simplified_levels(geojson: dict) -> dict:
+    """The geometry simplified once for each detail level, keyed by level number."""
+    geom = shape(geojson)
+    parts = _polygons_of(geom)
+    result: dict = {"version": SIMPLIFY_VERSION}
+    for level, (_max_zoom, tolerance, min_area, decimals) in enumerate(DETAIL_LEVELS):
+        kept = [p for p in parts if p.area >= min_area] or [max(parts, key=lambda p: p.area)]
+        simple = shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
+        if tolerance:
+            simple = simple.simplify(tolerance, preserve_topology=True)
+        simple = shapely.set_precision(simple, 10**-decimals)
+        if simple.is_empty:  # too small for this grid: keep its outline's box
+            simple = geom.envelope
+        result[str(level)] = _rounded(mapping(simple), decimals)
+    return result
+
+
+def _rounded(geojson: dict, decimals: int) -> dict:
+    def walk(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            return [round(c, decimals) for c in coords]
+        return [walk(c) for c in coords]
+
+    return {"type": geojson["type"], "coordinates": walk(geojson["coordinates"])}
+
+
+def contains(geojson: dict, latitude: float, longitude: float) -> bool:
+    return shape(geojson).covers(Point(longitude, latitude))
+
+
+def distance_deg(geojson: dict, latitude: float, longitude: float) -> float:
+    return shape(geojson).distance(Point(longitude, latitude))

@@ -1,0 +1,440 @@
+"""OpenStreetMap: read Overpass exports of ALPR cameras, write cameras in OSM's tagging.
+
+Tagging follows the OSM wiki's ALPR page as DeFlock uses it: man_made=surveillance,
+surveillance:type=ALPR, surveillance=public, surveillance:zone=traffic, camera:type,
+camera:mount, manufacturer, operator, direction (or camera:direction; several
+values separated by ;). Data from OpenStreetMap is © OpenStreetMap contributors under
+the ODbL (docs/maps.md says what that obliges us to do).
+"""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from requests_app.models import PoliceService
+from requests_app.models.directory import search_key
+
+from . import geo, selectors
+from .models import CameraLocation, CameraRevision
+from .services import camera_snapshot, revision_record
+
+# manufacturer tag (lower case, any part of it) -> our vendor code
+MANUFACTURERS = [
+    ("flock", "flock"),
+    ("genetec", "genetec"),
+    ("autovu", "genetec"),
+    ("motorola", "motorola"),
+    ("vigilant", "motorola"),
+    ("axon", "axon"),
+    ("neology", "neology"),
+]
+# our vendor code -> manufacturer tag written to OSM
+MANUFACTURER_TAGS = {
+    "flock": "Flock Safety",
+    "genetec": "Genetec",
+    "motorola": "Motorola Solutions",
+    "axon": "Axon",
+    "neology": "Neology",
+}
+MOUNTS = {
+    "pole": "pole",
+    "street_lamp": "street_lamp",
+    "streetlamp": "street_lamp",
+    "street_light": "street_lamp",
+    "lamp": "street_lamp",
+    "traffic_signals": "traffic_signals",
+    "traffic_signal": "traffic_signals",
+    "wall": "wall",
+    "building": "wall",
+    "bridge": "bridge",
+    "gantry": "bridge",
+    "trailer": "trailer",
+}
+MOUNT_TAGS = {value: key for key, value in MOUNTS.items() if key == value}
+
+
+class OsmFileError(ValueError):
+    """The file is not an Overpass JSON export."""
+
+
+@dataclass
+class OsmCamera:
+    osm_type: str
+    osm_id: int
+    latitude: Decimal
+    longitude: Decimal
+    tags: dict
+    directions: list[int]
+    vendor: str
+    mount: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OsmImportReport:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_alpr(tags: dict) -> bool:
+    return (
+        str(tags.get("man_made", "")).strip().lower() == "surveillance"
+        and str(tags.get("surveillance:type", "")).strip().lower() == "alpr"
+    )
+
+
+def vendor_from(tags: dict) -> str:
+    text = " ".join(str(tags.get(k, "")) for k in ("manufacturer", "brand")).lower().strip()
+    if not text:
+        return ""
+    for needle, vendor in MANUFACTURERS:
+        if needle in text:
+            return vendor
+    return "other"
+
+
+def _float(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _position(element: dict, nodes: dict[int, tuple[float, float]]) -> tuple[float, float] | None:
+    """A node's point; a way's centre from `out center`, `out geom` or its member nodes."""
+    if element.get("type") == "node":
+        lat, lon = _float(element.get("lat")), _float(element.get("lon"))
+        return (lat, lon) if lat is not None and lon is not None else None
+    center = element.get("center")
+    if isinstance(center, dict):
+        lat, lon = _float(center.get("lat")), _float(center.get("lon"))
+        if lat is not None and lon is not None:
+            return lat, lon
+    points = []
+    if isinstance(element.get("geometry"), list):
+        points = [
+            (_float(p.get("lat")), _float(p.get("lon")))
+            for p in element["geometry"]
+            if isinstance(p, dict)
+        ]
+    elif isinstance(element.get("nodes"), list):
+        points = [nodes[n] for n in element["nodes"] if n in nodes]
+    points = [p for p in points if p[0] is not None and p[1] is not None]
+    if not points:
+        return None
+    if len(points) > 1 and points[0] == points[-1]:  # a closed way repeats its first node
+        points = points[:-1]
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
+def parse_overpass(data) -> tuple[list[OsmCamera], list[tuple[str, str]]]:
+    """The ALPR cameras in an Overpass JSON export, and the elements skipped with why."""
+    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+        raise OsmFileError('not an Overpass JSON export: no list of "elements"')
+    elements = data["elements"]
+    nodes: dict[int, tuple[float, float]] = {}
+    for element in elements:
+        if isinstance(element, dict) and element.get("type") == "node":
+            lat, lon = _float(element.get("lat")), _float(element.get("lon"))
+            if isinstance(element.get("id"), int) and lat is not None and lon is not None:
+                nodes[element["id"]] = (lat, lon)
+    cameras, skipped = [], []
+    seen = set()
+    for index, element in enumerate(elements):
+        if not isinstance(element, dict):
+            skipped.append((f"element {index + 1}", "not a JSON object"))
+            continue
+        kind, osm_id, tags = element.get("type"), element.get("id"), element.get("tags")
+        ref = f"{kind} {osm_id}" if kind and osm_id is not None else f"element {index + 1}"
+        if not tags:
+            continue  # an untagged member node of a way: not a camera of its own
+        if not isinstance(tags, dict):
+            skipped.append((ref, "tags are not a JSON object"))
+            continue
+        if kind not in ("node", "way"):
+            skipped.append((ref, f"a {kind or 'typeless element'}, only nodes and ways are read"))
+            continue
+        if not isinstance(osm_id, int) or isinstance(osm_id, bool) or osm_id <= 0:
+            skipped.append((ref, "no valid id"))
+            continue
+        if not is_alpr(tags):
+            skipped.append((ref, "not tagged man_made=surveillance + surveillance:type=ALPR"))
+            continue
+        if (kind, osm_id) in seen:
+            skipped.append((ref, "appears twice in the file"))
+            continue
+        position = _position(element, nodes)
+        if position is None:
+            skipped.append((ref, "no usable coordinates"))
+            continue
+        latitude, longitude = position
+        if not geo.in_canada(latitude, longitude):
+            skipped.append((ref, f"outside Canada ({latitude:.4f}, {longitude:.4f})"))
+            continue
+        seen.add((kind, osm_id))
+        tags = {str(k): str(v) for k, v in tags.items()}
+        raw_direction = tags.get("direction") or tags.get("camera:direction") or ""
+        directions, bad = geo.parse_directions(raw_direction)
+        warnings = [f"direction value(s) not understood: {', '.join(bad)}"] if bad else []
+        raw_mount = tags.get("camera:mount", "").strip().lower()
+        mount = MOUNTS.get(raw_mount, "other" if raw_mount else "")
+        if raw_mount and raw_mount not in MOUNTS:
+            warnings.append(f"camera:mount={raw_mount} kept as 'other'")
+        cameras.append(
+            OsmCamera(
+                osm_type=kind,
+                osm_id=osm_id,
+                latitude=Decimal(f"{latitude:.6f}"),
+                longitude=Decimal(f"{longitude:.6f}"),
+                tags=tags,
+                directions=directions,
+                vendor=vendor_from(tags),
+                mount=mount,
+                warnings=warnings,
+            )
+        )
+    return cameras, skipped
+
+
+def _operator_service(operator: str, services: dict[str, PoliceService]) -> PoliceService | None:
+    key = search_key(operator)
+    return services.get(key) if key else None
+
+
+def _service_index() -> dict[str, PoliceService]:
+    index = {}
+    for service in PoliceService.objects.filter(active=True):
+        for name in (service.name_en, service.name_fr, service.short_name):
+            if name:
+                index.setdefault(search_key(name), service)
+    return index
+
+
+def osm_import(
+    data,
+    *,
+    status: str = CameraLocation.Status.APPROVED,
+    by=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> OsmImportReport:
+    """Upsert cameras by OSM element, all or nothing; malformed elements are skipped and reported.
+
+    A camera already known keeps its moderation status (a rejected one stays rejected).
+    """
+    cameras, skipped = parse_overpass(data)
+    report = OsmImportReport(total=len(cameras) + len(skipped), skipped=skipped)
+    services = _service_index()
+    with transaction.atomic():
+        for done, found in enumerate(cameras, start=1):
+            ref = f"{found.osm_type} {found.osm_id}"
+            for warning in found.warnings:
+                report.warnings.append((ref, warning))
+            operator = found.tags.get("operator", "")
+            service = _operator_service(operator, services)
+            if operator and service is None:
+                report.warnings.append((ref, f"operator “{operator}” is not in the directory"))
+            values = {
+                "latitude": found.latitude,
+                "longitude": found.longitude,
+                "directions": found.directions,
+                "vendor": found.vendor,
+                "mount": found.mount,
+                "kind": CameraLocation.Kind.TRAILER
+                if found.mount == "trailer"
+                else CameraLocation.Kind.FIXED,
+                "osm_tags": found.tags,
+            }
+            camera = (
+                CameraLocation.objects.select_for_update()
+                .filter(osm_type=found.osm_type, osm_id=found.osm_id)
+                .first()
+            )
+            matched = service is not None
+            if camera is None:
+                if service is None:
+                    service, _how = selectors.suggest_service(found.latitude, found.longitude)
+                camera = CameraLocation.objects.create(
+                    **values,
+                    police_service=service,
+                    source=CameraLocation.Source.OSM,
+                    osm_type=found.osm_type,
+                    osm_id=found.osm_id,
+                    confidence=CameraLocation.Confidence.LIKELY,
+                    status=status,
+                    submitted_by=by,
+                    notes=f"operator={operator}" if operator and not matched else "",
+                )
+                revision_record(camera, CameraRevision.Action.IMPORTED, by=by)
+                report.created += 1
+            else:
+                before = camera_snapshot(camera)
+                for name, value in values.items():
+                    setattr(camera, name, value)
+                if service is not None:
+                    camera.police_service = service
+                camera.full_clean(exclude=["photo", "source_url"])
+                if camera_snapshot(camera) == before and camera.osm_tags == found.tags:
+                    report.unchanged += 1
+                else:
+                    camera.save()
+                    revision_record(camera, CameraRevision.Action.IMPORTED, by=by)
+                    report.updated += 1
+            if progress:
+                progress(done, len(cameras))
+    return report
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+LICENCE_NOTE = (
+    "Cameras whose source is 'osm' come from OpenStreetMap, © OpenStreetMap contributors, "
+    "available under the Open Database License (ODbL 1.0): https://www.openstreetmap.org/copyright. "
+    "A database that includes them is shared under the ODbL."
+)
+
+
+def _operator(service: PoliceService | None) -> str:
+    if service is None:
+        return ""
+    if service.province == "QC" and service.name_fr:
+        return service.name_fr
+    return service.name_en
+
+
+def _release_url(camera: CameraLocation) -> str:
+    release = camera.release
+    return release.get_absolute_url() if release and release.is_public else ""
+
+
+def export_row(camera: CameraLocation) -> dict:
+    return {
+        "id": camera.pk,
+        "latitude": float(camera.latitude),
+        "longitude": float(camera.longitude),
+        "kind": camera.kind,
+        "vendor": camera.vendor,
+        "mount": camera.mount,
+        "directions": ";".join(str(d) for d in camera.directions),
+        "operator": _operator(camera.police_service),
+        "province": camera.police_service.province if camera.police_service else "",
+        "source": camera.source,
+        "release_url": _release_url(camera),
+        "page": camera.page if _release_url(camera) else "",
+        "osm_type": camera.osm_type,
+        "osm_id": camera.osm_id or "",
+        "source_url": camera.source_url,
+        "confidence": camera.confidence,
+        "approved_on": camera.reviewed_at.date().isoformat() if camera.reviewed_at else "",
+    }
+
+
+CSV_COLUMNS = [
+    "id",
+    "latitude",
+    "longitude",
+    "kind",
+    "vendor",
+    "mount",
+    "directions",
+    "operator",
+    "province",
+    "source",
+    "release_url",
+    "page",
+    "osm_type",
+    "osm_id",
+    "source_url",
+    "confidence",
+    "approved_on",
+]
+
+
+def cameras_to_geojson(cameras: Iterable[CameraLocation]) -> dict:
+    features = []
+    for camera in cameras:
+        row = export_row(camera)
+        features.append(
+            {
+                "type": "Feature",
+                "id": camera.pk,
+                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+                "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
+                | {"directions": camera.directions},
+            }
+        )
+    return {"type": "FeatureCollection", "license": LICENCE_NOTE, "features": features}
+
+
+def cameras_to_csv(cameras: Iterable[CameraLocation]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for camera in cameras:
+        writer.writerow(export_row(camera))
+    return out.getvalue()
+
+
+def osm_tags(camera: CameraLocation) -> dict[str, str]:
+    """The tags of a new OSM node for this camera, in DeFlock's ALPR scheme."""
+    tags = {
+        "man_made": "surveillance",
+        "surveillance:type": "ALPR",
+        "surveillance": "public",
+        "surveillance:zone": "traffic",
+        "camera:type": "fixed",
+    }
+    if camera.mount in MOUNT_TAGS:
+        tags["camera:mount"] = MOUNT_TAGS[camera.mount]
+    if camera.vendor in MANUFACTURER_TAGS:
+        tags["manufacturer"] = MANUFACTURER_TAGS[camera.vendor]
+    operator = _operator(camera.police_service)
+    if operator:
+        tags["operator"] = operator
+    if camera.directions:
+        tags["direction"] = ";".join(str(d) for d in camera.directions)
+    return tags
+
+
+def cameras_to_osm_xml(cameras: Iterable[CameraLocation]) -> bytes:
+    """An .osm file of new nodes (negative ids) for a mapper to review in JOSM and upload.
+
+    Only fixed cameras: trailers move and bases of camera vehicles are not cameras, and
+    OpenStreetMap maps what is durably on the ground.
+    """
+    root = ET.Element("osm", version="0.6", generator="alpr-records-campaign")
+    new_id = 0
+    for camera in cameras:
+        if camera.kind != CameraLocation.Kind.FIXED:
+            continue
+        new_id -= 1
+        node = ET.SubElement(
+            root,
+            "node",
+            id=str(new_id),
+            visible="true",
+            lat=f"{float(camera.latitude):.7f}",
+            lon=f"{float(camera.longitude):.7f}",
+        )
+        for key, value in osm_tags(camera).items():
+            ET.SubElement(node, "tag", k=key, v=value)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def load_file(path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        try:
+            return json.load(handle)
+        except json.JSONDecodeError as error:
+            raise OsmFileError(f"not valid JSON: {error}") from None

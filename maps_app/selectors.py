@@ -1,0 +1,374 @@
+"""Reads shared by the map page, its data endpoints, the exports and the commands."""
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from requests_app import selectors as requests_selectors
+from requests_app.models import (
+    AccessRequest,
+    Campaign,
+    FindingField,
+    PoliceService,
+    Release,
+)
+from requests_app.selectors import TargetStatus
+
+from . import geo
+from .clustering import CameraView
+from .models import CameraLocation, ProvinceBoundary, ServiceArea
+
+# Campaign status colours on the map; a status the campaign does not have yet (appeals)
+# is ready here and appears in the legend once TargetStatus.LABELS holds it.
+STATUS_COLOURS = {
+    TargetStatus.UNCLAIMED: "#8a939e",
+    TargetStatus.CLAIMED: "#2b6cb0",
+    TargetStatus.FILED: "#b7791f",
+    TargetStatus.OVERDUE: "#c53030",
+    TargetStatus.RELEASED: "#2f855a",
+    "appealed": "#6b46c1",
+}
+FALLBACK_COLOUR = "#4a5360"
+
+
+def legend() -> list[dict]:
+    """The statuses the campaign knows, in order, with their label and colour."""
+    return [
+        {"status": status, "label": label, "colour": STATUS_COLOURS.get(status, FALLBACK_COLOUR)}
+        for status, label in TargetStatus.LABELS.items()
+    ]
+
+
+def map_campaign(slug: str = "") -> Campaign | None:
+    """The campaign the map shows: an open one named in the address, or the default."""
+    if slug:
+        return requests_selectors.open_campaigns().filter(slug=slug).first()
+    return requests_selectors.default_campaign()
+
+
+def findings_by_service(campaign: Campaign) -> dict[int, dict]:
+    """Per service, the published camera counts and vendors (from approved releases only)."""
+    wanted = {FindingField.FIXED_CAMERAS, FindingField.MOBILE_UNITS, FindingField.VENDORS}
+    result: dict[int, dict] = defaultdict(dict)
+    for finding in requests_selectors.public_findings(campaign).filter(field__in=wanted):
+        result[finding.police_service_id][finding.field] = finding.value
+    return result
+
+
+def counters(campaign: Campaign | None) -> dict:
+    """The map's headline figures, all public."""
+    cameras = CameraLocation.objects.approved().count()
+    if campaign is None:
+        return {"services": 0, "covered": 0, "filed": 0, "releases": 0, "cameras": cameras}
+    statuses = requests_selectors.target_statuses(campaign)
+    active = set(PoliceService.objects.filter(active=True).values_list("pk", flat=True))
+    return {
+        "services": len(active),
+        "covered": sum(1 for pk, s in statuses.items() if pk in active and s != "unclaimed"),
+        "filed": AccessRequest.objects.filed().filter(campaign=campaign).count(),
+        "releases": Release.objects.approved().filter(request__campaign=campaign).count(),
+        "cameras": cameras,
+    }
+
+
+def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
+    """Police services coloured by status (areas where imported, points otherwise) and
+    provinces with the share of their services covered, as one GeoJSON FeatureCollection."""
+    level = str(geo.detail_level(zoom))
+    last_level = str(len(geo.DETAIL_LEVELS) - 1)
+    services = list(
+        PoliceService.objects.filter(active=True)
+        .select_related("area")
+        .only(
+            "pk",
+            "slug",
+            "name_en",
+            "name_fr",
+            "province",
+            "kind",
+            "latitude",
+            "longitude",
+            "area__simplified",
+        )
+        .order_by("pk")
+    )
+    statuses = requests_selectors.target_statuses(campaign) if campaign else {}
+    findings = findings_by_service(campaign) if campaign else {}
+    features = []
+    per_province: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for service in services:
+        status = statuses.get(service.pk, TargetStatus.UNCLAIMED)
+        point = {
+            "type": "Point",
+            "coordinates": [float(service.longitude), float(service.latitude)],
+        }
+        area = getattr(service, "area", None) if _has_area(service) else None
+        found = findings.get(service.pk, {})
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"service-{service.pk}",
+                "geometry": area.simplified.get(level) if area else point,
+                "properties": {
+                    "layer": "service",
+                    "id": service.pk,
+                    "slug": service.slug,
+                    "name_en": service.name_en,
+                    "name_fr": service.name_fr,
+                    "province": service.province,
+                    "kind": service.kind,
+                    "status": status,
+                    "url": service.get_absolute_url(),
+                    "area": area is not None,
+                    "hq": point["coordinates"],
+                    "fixed_cameras": found.get(FindingField.FIXED_CAMERAS),
+                    "mobile_units": found.get(FindingField.MOBILE_UNITS),
+                    "vendors": found.get(FindingField.VENDORS, []),
+                },
+            }
+        )
+        row = per_province[service.province]
+        row["services"] += 1
+        row[status] += 1
+    for province in ProvinceBoundary.objects.defer("geometry").order_by("code"):
+        row = per_province.get(province.code, {})
+        total = row.get("services", 0)
+        covered = total - row.get(TargetStatus.UNCLAIMED, 0)
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"province-{province.code}",
+                # Province shading is a view of the whole country: not drawn past zoom 9.
+                "geometry": province.simplified.get(level) if level != last_level else None,
+                "properties": {
+                    "bbox": [
+                        province.min_lon,
+                        province.min_lat,
+                        province.max_lon,
+                        province.max_lat,
+                    ],
+                    "layer": "province",
+                    "code": province.code,
+                    "name_en": province.name_en,
+                    "name_fr": province.name_fr,
+                    "services": total,
+                    "covered": covered,
+                    "share": round(covered / total, 3) if total else 0,
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "campaign": campaign.slug if campaign else None,
+        "zoom": zoom,
+        "counters": counters(campaign),
+        "features": features,
+    }
+
+
+def _has_area(service: PoliceService) -> bool:
+    try:
+        return service.area is not None
+    except ServiceArea.DoesNotExist:
+        return False
+
+
+# --- Cameras -------------------------------------------------------------------------------
+
+
+def public_cameras(*, vendor: str = "", source: str = "", province: str = "") -> QuerySet:
+    cameras = CameraLocation.objects.approved()
+    if vendor:
+        cameras = cameras.filter(vendor=vendor)
+    if source:
+        cameras = cameras.filter(source=source)
+    if province:
+        cameras = cameras.filter(police_service__province=province)
+    return cameras
+
+
+def camera_properties(camera: CameraLocation) -> dict:
+    """What the public may know about an approved camera: never who submitted it."""
+    service = camera.police_service
+    release = camera.release
+    return {
+        "id": camera.pk,
+        "kind": camera.kind,
+        "vendor": camera.vendor,
+        "mount": camera.mount,
+        "directions": camera.directions,
+        "source": camera.source,
+        "confidence": camera.confidence,
+        "service": service.name_en if service else None,
+        "service_fr": (service.name_fr or service.name_en) if service else None,
+        "service_url": service.get_absolute_url() if service else None,
+        "release_url": release.get_absolute_url() if release and release.is_public else None,
+        "page": camera.page if release and release.is_public else None,
+        "osm_url": camera.osm_url or None,
+        "source_url": camera.source_url or None,
+        "photo_url": _photo_url(camera) if camera.photo else None,
+        "url": camera.get_absolute_url(),
+    }
+
+
+def _photo_url(camera: CameraLocation) -> str:
+    from django.urls import reverse
+
+    return reverse("maps_app:camera_photo", kwargs={"pk": camera.pk})
+
+
+def _point(camera: CameraLocation) -> dict:
+    return {
+        "type": "Feature",
+        "id": f"camera-{camera.pk}",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [float(camera.longitude), float(camera.latitude)],
+        },
+        "properties": {"cluster": False, **camera_properties(camera)},
+    }
+
+
+def cameras_geojson(view: CameraView, cameras: QuerySet) -> dict:
+    points = cameras.filter(pk__in=view.point_ids).select_related("police_service", "release")
+    features = [_point(camera) for camera in points.order_by("pk")]
+    for cluster in view.clusters:
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"cluster-{view.zoom}-{cluster.cell[0]}-{cluster.cell[1]}",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(cluster.longitude, 6), round(cluster.latitude, 6)],
+                },
+                "properties": {"cluster": True, "count": cluster.count},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "mode": view.mode,
+        "grid_zoom": view.zoom,
+        "total": view.total,
+        "features": features,
+    }
+
+
+def nearby_cameras(
+    latitude: float, longitude: float, *, user, metres: float, exclude_pk: int | None = None
+) -> list[tuple[CameraLocation, float]]:
+    """Cameras the person may see within `metres` of a point, nearest first, rejected ones
+    left out (a rejected report is no reason to doubt a new one)."""
+    dlat, dlon = geo.degrees_around(latitude, metres)
+    candidates = (
+        CameraLocation.objects.visible_to(user)
+        .exclude(status=CameraLocation.Status.REJECTED)
+        .in_bbox(longitude - dlon, latitude - dlat, longitude + dlon, latitude + dlat)
+    )
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    found = []
+    for camera in candidates:
+        distance = geo.distance_m(
+            latitude, longitude, float(camera.latitude), float(camera.longitude)
+        )
+        if distance <= metres:
+            found.append((camera, distance))
+    return sorted(found, key=lambda pair: pair[1])
+
+
+# --- Which police service -----------------------------------------------------------------
+
+
+def province_at(latitude: float, longitude: float) -> str:
+    """The province or territory holding a point; the nearest within ~5 km on the coast."""
+    latitude, longitude = float(latitude), float(longitude)
+    candidates = ProvinceBoundary.objects.filter(
+        min_lon__lte=longitude + 0.05,
+        max_lon__gte=longitude - 0.05,
+        min_lat__lte=latitude + 0.05,
+        max_lat__gte=latitude - 0.05,
+    )
+    best, best_distance = "", 0.05
+    for province in candidates:
+        if geo.contains(province.geometry, latitude, longitude):
+            return province.code
+        distance = geo.distance_deg(province.geometry, latitude, longitude)
+        if distance < best_distance:
+            best, best_distance = province.code, distance
+    return best
+
+
+def area_service_at(latitude: float, longitude: float) -> PoliceService | None:
+    """The active police service whose imported area holds the point (the smallest if nested)."""
+    latitude, longitude = float(latitude), float(longitude)
+    candidates = ServiceArea.objects.filter(
+        min_lon__lte=longitude,
+        max_lon__gte=longitude,
+        min_lat__lte=latitude,
+        max_lat__gte=latitude,
+        police_service__active=True,
+    ).select_related("police_service")
+    holding = [a for a in candidates if geo.contains(a.geometry, latitude, longitude)]
+    if not holding:
+        return None
+    from shapely.geometry import shape
+
+    return min(holding, key=lambda a: shape(a.geometry).area).police_service
+
+
+LOCAL_KINDS = (
+    PoliceService.Kind.MUNICIPAL,
+    PoliceService.Kind.REGIONAL,
+    PoliceService.Kind.FIRST_NATIONS,
+)
+LOCAL_RADIUS_M = 25_000
+
+
+def suggest_service(latitude: float, longitude: float) -> tuple[PoliceService | None, str]:
+    """The service most likely to operate a camera here, and how it was chosen.
+
+    1. the service whose imported area holds the point;
+    2. else the nearest local (municipal, regional, First Nations) service of the province
+       within 25 km of its headquarters;
+    3. else the province's own police (OPP, SQ, RNC) or RCMP division;
+    4. else the nearest active service of the province, or anywhere.
+    """
+    latitude, longitude = float(latitude), float(longitude)
+    service = area_service_at(latitude, longitude)
+    if service:
+        return service, "area"
+    province = province_at(latitude, longitude)
+    services = PoliceService.objects.filter(active=True)
+    if province:
+        services_here = services.filter(province=province)
+        local = _nearest(services_here.filter(kind__in=LOCAL_KINDS), latitude, longitude)
+        if local and local[1] <= LOCAL_RADIUS_M:
+            return local[0], "nearest"
+        for kind in (PoliceService.Kind.PROVINCIAL, PoliceService.Kind.FEDERAL):
+            wide = services_here.filter(kind=kind).order_by("pk").first()
+            if wide:
+                return wide, "province"
+        nearest = _nearest(services_here, latitude, longitude)
+        if nearest:
+            return nearest[0], "nearest"
+    nearest = _nearest(services, latitude, longitude)
+    return (nearest[0], "nearest") if nearest else (None, "")
+
+
+def _nearest(services: QuerySet, latitude: float, longitude: float):
+    best = None
+    for service in services.only("pk", "name_en", "name_fr", "slug", "latitude", "longitude"):
+        distance = geo.distance_m(
+            latitude, longitude, float(service.latitude), float(service.longitude)
+        )
+        if best is None or distance < best[1]:
+            best = (service, distance)
+    return best
+
+
+SUGGESTION_REASONS = {
+    "area": _("The point is inside this service's area."),
+    "nearest": _("The nearest police service to the point."),
+    "province": _("The provincial or federal police of the province."),
+}

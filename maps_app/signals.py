@@ -1,0 +1,50 @@
+"""Make cached map data stale when what the map shows changes.
+
+Connected from maps_app (which sits above requests_app) so requests_app never imports
+maps_app. Claim endings and release decisions are written with queryset updates, which
+send no signal, but each also writes an append-only record (TargetActivity,
+ReleaseDecision) whose creation does.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from requests_app.models import (
+    AccessRequest,
+    Claim,
+    Finding,
+    PoliceService,
+    Release,
+    ReleaseDecision,
+    RequestEvent,
+    TargetActivity,
+)
+
+from .cache import data_changed
+from .models import CameraLocation, ServiceArea
+
+WATCHED = [
+    CameraLocation,
+    ServiceArea,
+    Claim,
+    TargetActivity,
+    AccessRequest,
+    RequestEvent,
+    Release,
+    ReleaseDecision,
+    Finding,
+    PoliceService,
+]
+
+
+def _changed(sender, **kwargs):
+    # Now, for this process and for tests; and again after commit, so a response built from
+    # the old rows by another process between the two is not kept.
+    data_changed()
+    transaction.on_commit(data_changed)
+
+
+def connect() -> None:
+    for model in WATCHED:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"maps-{model.__name__}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"maps-{model.__name__}-delete")

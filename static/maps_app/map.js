@@ -1,0 +1,361 @@
+/* The public coverage map: police services by campaign status, provinces by share covered,
+ * approved ALPR cameras (server-side clusters at low zoom, points and direction cones at
+ * high zoom). The view and the filters live in the address (#map=Z/LAT/LON&status=...), so a
+ * link reopens the same view. Every script is served by the site; only tiles come from the
+ * configured tile server, and the data layers are drawn whether or not tiles load.
+ */
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("map-config").textContent);
+  const L = window.L;
+  const el = document.getElementById("map");
+  const form = document.getElementById("map-filters");
+  const note = document.getElementById("map-note");
+  const FILTERS = ["province", "status", "vendor", "source"];
+  const LEVEL_ZOOMS = [4, 6, 9]; // maps_app.geo.DETAIL_LEVELS
+  const CONE_ZOOM = 15;
+  const CONE_METRES = 45;
+  const CONE_HALF_ANGLE = 25;
+  const labels = config.labels;
+
+  // --- State in the address --------------------------------------------------------------
+  function readState() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    const query = new URLSearchParams(location.search);
+    const state = { view: null, filters: {} };
+    const parts = (params.get("map") || "").split("/").map(Number);
+    if (parts.length === 3 && parts.every(Number.isFinite) &&
+        parts[0] >= 0 && parts[0] <= 20 && Math.abs(parts[1]) <= 90 && Math.abs(parts[2]) <= 180) {
+      state.view = { zoom: parts[0], center: [parts[1], parts[2]] };
+    }
+    FILTERS.forEach(function (name) {
+      state.filters[name] = params.get(name) || query.get(name) || "";
+    });
+    return state;
+  }
+
+  const state = readState();
+  const filters = state.filters;
+
+  function writeState() {
+    const c = map.getCenter();
+    const params = new URLSearchParams();
+    params.set("map", map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5));
+    FILTERS.forEach(function (name) { if (filters[name]) params.set(name, filters[name]); });
+    const hash = "#" + params.toString().replace(/%2F/g, "/");
+    if (hash !== location.hash) history.replaceState(null, "", hash);
+  }
+
+  // --- The map ---------------------------------------------------------------------------
+  const map = L.map(el, {
+    minZoom: config.minZoom,
+    maxZoom: config.maxZoom,
+    zoomSnap: 1,
+    preferCanvas: false,
+  });
+  if (state.view) {
+    map.setView(state.view.center, state.view.zoom);
+  } else {
+    map.setView(config.center, config.zoom);
+  }
+  map.createPane("provinces").style.zIndex = 350;
+  map.createPane("areas").style.zIndex = 380;
+  map.createPane("services").style.zIndex = 450;
+  map.createPane("cameras").style.zIndex = 460;
+
+  if (config.tileUrl) {
+    let warned = false;
+    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: config.maxZoom })
+      .on("tileerror", function () {
+        if (warned) return;
+        warned = true;
+        note.textContent = labels.tilesDown;
+        note.hidden = false;
+      })
+      .addTo(map);
+  }
+  map.attributionControl.addAttribution(
+    "Boundaries: Statistics Canada (OGL-Canada), geoBoundaries"
+  );
+
+  const legend = document.getElementById("map-legend");
+  if (legend && window.innerWidth > 600) {
+    const control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      L.DomEvent.disableClickPropagation(legend);
+      return legend;
+    };
+    control.addTo(map);
+  }
+
+  // --- Helpers ---------------------------------------------------------------------------
+  function colour(status) { return config.colours[status] || config.fallbackColour; }
+  function nameOf(props, en, fr) {
+    return config.language === "fr" && props[fr] ? props[fr] : props[en];
+  }
+  function node(tag, attrs, children) {
+    const element = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") element.textContent = attrs[key];
+      else element.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) { if (child) element.appendChild(child); });
+    return element;
+  }
+  function line(label, value) {
+    if (value === null || value === undefined || value === "") return null;
+    return node("p", {}, [node("strong", { text: label + " " }), document.createTextNode(value)]);
+  }
+  function link(href, text) {
+    return href ? node("p", {}, [node("a", { href: href, text: text })]) : null;
+  }
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  // --- Police services and provinces ----------------------------------------------------
+  let coverage = null;
+  let coverageLevel = null;
+  const provinceLayer = L.layerGroup().addTo(map);
+  const serviceLayer = L.layerGroup().addTo(map);
+  const provinceBoxes = {};
+
+  function servicePopup(props) {
+    const status = props.status;
+    const parts = [
+      node("h3", { text: nameOf(props, "name_en", "name_fr") }),
+      node("p", {}, [node("span", {
+        class: "status", style: "background:" + colour(status), text: labels.status[status] || status,
+      })]),
+      line(labels.fixedCameras + ":", props.fixed_cameras),
+      line(labels.mobileUnits + ":", props.mobile_units),
+      line(labels.vendors + ":", (props.vendors || []).map(function (v) { return labels.vendor[v] || v; }).join(", ")),
+      link(props.url, labels.servicePage),
+    ];
+    if (config.canClaim && status === "unclaimed") {
+      const claim = node("form", { method: "post", action: config.claimUrl.replace("__slug__", props.slug) }, [
+        node("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrfToken() }),
+        node("input", { type: "hidden", name: "campaign", value: config.campaign }),
+        node("input", { type: "hidden", name: "next", value: location.pathname + location.hash }),
+        node("button", { type: "submit", class: "button", text: labels.claim }),
+      ]);
+      parts.push(claim);
+    }
+    return node("div", { class: "map-popup service-popup" }, parts);
+  }
+
+  function drawCoverage() {
+    provinceLayer.clearLayers();
+    serviceLayer.clearLayers();
+    if (!coverage) return;
+    coverage.features.forEach(function (feature) {
+      const props = feature.properties;
+      if (props.layer === "province") {
+        provinceBoxes[props.code] = props.bbox;
+        if (!feature.geometry) return;
+        const layer = L.geoJSON(feature, {
+          pane: "provinces",
+          style: {
+            color: "#5b6470", weight: 1, fillColor: "#2f855a",
+            fillOpacity: 0.04 + 0.5 * props.share, className: "province-area",
+          },
+        });
+        layer.bindTooltip(nameOf(props, "name_en", "name_fr") + ": " + props.covered + " / " +
+          props.services + " " + labels.services + " " + labels.covered, { sticky: true });
+        provinceLayer.addLayer(layer);
+        return;
+      }
+      if (filters.province && props.province !== filters.province) return;
+      if (filters.status && props.status !== filters.status) return;
+      const fill = colour(props.status);
+      const className = "service-marker status-" + props.status;
+      let layer;
+      if (feature.geometry.type === "Point") {
+        const c = feature.geometry.coordinates;
+        layer = L.circleMarker([c[1], c[0]], {
+          pane: "services", radius: 7, color: "#1b1f24", weight: 1, fillColor: fill, fillOpacity: 0.95,
+          className: className,
+        });
+      } else {
+        layer = L.geoJSON(feature.geometry, {
+          pane: "areas",
+          style: { color: fill, weight: 1.5, fillColor: fill, fillOpacity: 0.35, className: className + " service-area" },
+        });
+      }
+      layer.bindPopup(function () { return servicePopup(props); });
+      serviceLayer.addLayer(layer);
+    });
+  }
+
+  function detailLevel(zoom) {
+    for (let i = 0; i < LEVEL_ZOOMS.length; i++) if (zoom <= LEVEL_ZOOMS[i]) return i;
+    return LEVEL_ZOOMS.length;
+  }
+
+  function loadCoverage() {
+    const level = detailLevel(map.getZoom());
+    if (level === coverageLevel) return Promise.resolve();
+    coverageLevel = level;
+    const params = new URLSearchParams({ zoom: String(map.getZoom()) });
+    if (config.campaign) params.set("campaign", config.campaign);
+    return fetch(config.coverageUrl + "?" + params, { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        coverage = data;
+        Object.keys(data.counters || {}).forEach(function (key) {
+          const counter = document.querySelector("[data-counter=" + key + "]");
+          if (counter) counter.textContent = data.counters[key].toLocaleString(config.language);
+        });
+        drawCoverage();
+      });
+  }
+
+  // --- Cameras ---------------------------------------------------------------------------
+  const cameraLayer = L.layerGroup().addTo(map);
+  let cameraRequest = null;
+
+  function destination(lat, lng, bearing, metres) {
+    const rad = Math.PI / 180;
+    const dLat = (metres * Math.cos(bearing * rad)) / 111320;
+    const dLng = (metres * Math.sin(bearing * rad)) / (111320 * Math.cos(lat * rad));
+    return [lat + dLat, lng + dLng];
+  }
+
+  function cone(lat, lng, direction) {
+    const points = [[lat, lng]];
+    for (let a = direction - CONE_HALF_ANGLE; a <= direction + CONE_HALF_ANGLE; a += 5) {
+      points.push(destination(lat, lng, a, CONE_METRES));
+    }
+    return L.polygon(points, {
+      pane: "cameras", color: "#111", weight: 1, fillColor: "#111", fillOpacity: 0.25,
+      className: "camera-cone", interactive: false,
+    });
+  }
+
+  function cameraPopup(props) {
+    const vendor = props.vendor ? (labels.vendor[props.vendor] || props.vendor) : labels.unknownVendor;
+    const sourceLink = {
+      release: props.release_url && link(props.release_url + (props.page ? "#page=" + props.page : ""),
+        labels.releasePage + (props.page ? " (" + labels.page + " " + props.page + ")" : "")),
+      osm: props.osm_url && link(props.osm_url, labels.osm),
+      council: props.source_url && link(props.source_url, labels.document),
+      field: node("p", { text: labels.field }),
+    }[props.source];
+    return node("div", { class: "map-popup camera-popup" }, [
+      node("h3", { text: vendor }),
+      node("p", { text: (labels.kind[props.kind] || props.kind) + (props.mount ? " · " + (labels.mount[props.mount] || props.mount) : "") }),
+      line(labels.directions + ":", (props.directions || []).map(function (d) { return d + "°"; }).join(", ")),
+      props.service ? node("p", {}, [
+        node("strong", { text: labels.operatedBy + " " }),
+        node("a", { href: props.service_url, text: config.language === "fr" ? props.service_fr : props.service }),
+      ]) : null,
+      node("p", { class: "muted", text: labels.source[props.source] || props.source }),
+      sourceLink || null,
+      props.photo_url ? link(props.photo_url, labels.photo) : null,
+      link(props.url, labels.details),
+    ]);
+  }
+
+  function drawCameras(data) {
+    cameraLayer.clearLayers();
+    const zoom = map.getZoom();
+    data.features.forEach(function (feature) {
+      const props = feature.properties;
+      const c = feature.geometry.coordinates;
+      const latlng = [c[1], c[0]];
+      if (props.cluster) {
+        const size = Math.min(48, 22 + Math.round(Math.log10(props.count) * 10));
+        const marker = L.marker(latlng, {
+          pane: "cameras",
+          icon: L.divIcon({
+            className: "camera-cluster",
+            html: "<span>" + Number(props.count) + "</span>",
+            iconSize: [size, size],
+          }),
+          title: props.count + " " + labels.cameras + " · " + labels.zoomIn,
+          keyboard: true,
+        });
+        marker.on("click", function () {
+          map.setView(latlng, Math.min(map.getZoom() + 2, config.maxZoom));
+        });
+        cameraLayer.addLayer(marker);
+        return;
+      }
+      if (zoom >= CONE_ZOOM) {
+        (props.directions || []).forEach(function (d) { cameraLayer.addLayer(cone(c[1], c[0], d)); });
+      }
+      const marker = L.circleMarker(latlng, {
+        pane: "cameras", radius: 5, color: "#ffffff", weight: 2, fillColor: "#111111", fillOpacity: 1,
+        className: "camera-marker",
+      });
+      marker.bindPopup(function () { return cameraPopup(props); });
+      cameraLayer.addLayer(marker);
+    });
+  }
+
+  function loadCameras() {
+    const b = map.getBounds();
+    const west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
+    const south = Math.max(-90, b.getSouth()), north = Math.min(90, b.getNorth());
+    if (!(west < east && south < north)) { cameraLayer.clearLayers(); return Promise.resolve(); }
+    const params = new URLSearchParams({
+      bbox: [west, south, east, north].map(function (v) { return v.toFixed(5); }).join(","),
+      zoom: String(map.getZoom()),
+    });
+    ["vendor", "source", "province"].forEach(function (name) { if (filters[name]) params.set(name, filters[name]); });
+    if (cameraRequest) cameraRequest.abort();
+    cameraRequest = new AbortController();
+    return fetch(config.camerasUrl + "?" + params, { signal: cameraRequest.signal })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(drawCameras)
+      .catch(function (error) { if (error.name !== "AbortError") throw error; });
+  }
+
+  // --- Filters ---------------------------------------------------------------------------
+  if (form) {
+    FILTERS.forEach(function (name) {
+      const field = form.elements[name];
+      if (field) field.value = filters[name];
+    });
+    form.addEventListener("change", function (event) {
+      const name = event.target.name;
+      if (!FILTERS.includes(name)) return;
+      filters[name] = event.target.value;
+      if (name === "province" && filters.province) {
+        const box = provinceBoxes[filters.province];
+        if (box) map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+      }
+      drawCoverage();
+      loadCameras();
+      writeState();
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+
+  // --- Go --------------------------------------------------------------------------------
+  let timer = null;
+  // Services above camera clusters when zoomed out, camera points above services close up.
+  function stackPanes() {
+    map.getPane("services").style.zIndex = map.getZoom() >= 12 ? 440 : 470;
+  }
+  stackPanes();
+  map.on("zoomend", stackPanes);
+  map.on("moveend", function () {
+    writeState();
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      Promise.all([loadCoverage(), loadCameras()]).catch(function () {});
+    }, 150);
+  });
+  window.addEventListener("hashchange", function () {
+    const next = readState();
+    if (next.view) map.setView(next.view.center, next.view.zoom);
+  });
+
+  Promise.all([loadCoverage(), loadCameras()])
+    .then(function () { el.dataset.state = "ready"; writeState(); })
+    .catch(function () { el.dataset.state = "error"; });
+  window.campaignMap = map; // for the browser test and for debugging
+})();

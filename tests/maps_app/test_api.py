@@ -1,0 +1,328 @@
+"""The map's data endpoints: contents, clustering, caching, parameters, privacy."""
+
+import random
+from decimal import Decimal
+
+import pytest
+
+from maps_app.models import CameraLocation
+from requests_app.models import FindingField, Release
+from requests_app.services.claims import claim_create
+from tests.factories import ClaimFactory, PoliceServiceFactory
+
+from .conftest import make_camera, make_finding, make_release
+
+COVERAGE = "/api/map/coverage.geojson"
+CAMERAS = "/api/map/cameras"
+CANADA = "-141,41.6,-52.5,83.2"
+
+
+def features(response, layer):
+    return [f for f in response.json()["features"] if f["properties"].get("layer") == layer]
+
+
+def by_slug(response):
+    return {f["properties"]["slug"]: f for f in features(response, "service")}
+
+
+# --- Coverage ------------------------------------------------------------------------------
+
+
+def test_coverage_colours_each_service_by_its_campaign_status(
+    client, campaign, toronto, ottawa, bob
+):
+    claim_create(campaign=campaign, service=toronto, volunteer=bob)
+    response = client.get(COVERAGE)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    services = by_slug(response)
+    assert services["toronto-police-service"]["properties"]["status"] == "claimed"
+    assert services["ottawa-police-service"]["properties"]["status"] == "unclaimed"
+    assert services["toronto-police-service"]["geometry"] == {
+        "type": "Point",
+        "coordinates": [-79.3832, 43.6532],
+    }
+    assert (
+        services["toronto-police-service"]["properties"]["url"]
+        == "/services/toronto-police-service/"
+    )
+
+
+def test_coverage_shades_provinces_by_the_share_of_services_covered(
+    client, campaign, provinces, toronto, ottawa, bob
+):
+    PoliceServiceFactory(province="QC", latitude=Decimal("46.81"), longitude=Decimal("-71.21"))
+    claim_create(campaign=campaign, service=toronto, volunteer=bob)
+    provinces_ = {
+        f["properties"]["code"]: f["properties"] for f in features(client.get(COVERAGE), "province")
+    }
+    assert provinces_["ON"]["services"] == 2
+    assert provinces_["ON"]["covered"] == 1
+    assert provinces_["ON"]["share"] == 0.5
+    assert provinces_["QC"]["share"] == 0
+
+
+def test_coverage_counts_what_the_campaign_did(client, campaign, toronto, alice):
+    release = make_release(campaign=campaign, service=toronto, volunteer=alice)
+    make_release(
+        campaign=campaign, service=toronto, volunteer=alice, moderation=Release.Moderation.PENDING
+    )
+    make_camera()
+    make_camera(status=CameraLocation.Status.PENDING)
+    counters = client.get(COVERAGE).json()["counters"]
+    assert counters["filed"] == 2
+    assert counters["releases"] == 1  # the pending one is not public
+    assert counters["cameras"] == 1
+    assert release.is_public
+
+
+def test_vehicle_counts_are_a_figure_of_the_service_only_from_published_releases(
+    client, campaign, toronto, ottawa, alice
+):
+    published = make_release(campaign=campaign, service=toronto, volunteer=alice)
+    make_finding(release=published, field=FindingField.MOBILE_UNITS, number=4, by=alice)
+    make_finding(release=published, field=FindingField.VENDORS, text="genetec", by=alice)
+    private = make_release(
+        campaign=campaign, service=ottawa, volunteer=alice, moderation=Release.Moderation.PENDING
+    )
+    make_finding(release=private, field=FindingField.MOBILE_UNITS, number=9, by=alice)
+    services = by_slug(client.get(COVERAGE))
+    assert services["toronto-police-service"]["properties"]["mobile_units"] == 4
+    assert services["toronto-police-service"]["properties"]["vendors"] == ["genetec"]
+    assert services["ottawa-police-service"]["properties"]["mobile_units"] is None
+    # ... and never as camera dots.
+    assert client.get(CAMERAS, {"bbox": CANADA, "zoom": 16}).json()["features"] == []
+
+
+def test_coverage_at_high_zoom_leaves_out_province_shapes_but_keeps_their_bounds(
+    client, campaign, provinces
+):
+    low = features(client.get(COVERAGE, {"zoom": 3}), "province")
+    high = features(client.get(COVERAGE, {"zoom": 12}), "province")
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in low)
+    assert all(f["geometry"] is None for f in high)
+    assert all(len(f["properties"]["bbox"]) == 4 for f in high)
+
+
+# --- Cameras ----------------------------------------------------------------------------------
+
+
+def test_it_returns_points_with_public_details_at_high_zoom(client, campaign, toronto, alice):
+    release = make_release(campaign=campaign, service=toronto, volunteer=alice)
+    camera = make_camera(
+        police_service=toronto,
+        source=CameraLocation.Source.RELEASE,
+        release=release,
+        page=3,
+        directions=[90, 270],
+        submitted_by=alice,
+    )
+    response = client.get(CAMERAS, {"bbox": "-79.5,43.6,-79.3,43.7", "zoom": 16})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["mode"] == "points"
+    [feature] = data["features"]
+    props = feature["properties"]
+    assert props["id"] == camera.pk
+    assert props["directions"] == [90, 270]
+    assert props["release_url"] == f"/releases/{release.pk}/"
+    assert props["page"] == 3
+    assert props["service"] == "Toronto Police Service"
+    assert "alice" not in response.content.decode()
+    assert "submitted_by" not in props
+
+
+def test_a_camera_citing_an_unpublished_release_does_not_link_it(client, campaign, toronto, alice):
+    release = make_release(
+        campaign=campaign, service=toronto, volunteer=alice, moderation=Release.Moderation.PENDING
+    )
+    make_camera(source=CameraLocation.Source.RELEASE, release=release, page=2)
+    [feature] = client.get(CAMERAS, {"bbox": CANADA, "zoom": 16}).json()["features"]
+    assert feature["properties"]["release_url"] is None
+    assert feature["properties"]["page"] is None
+
+
+def test_pending_and_rejected_cameras_never_appear(client, db):
+    make_camera(status=CameraLocation.Status.PENDING)
+    make_camera(status=CameraLocation.Status.REJECTED, latitude=Decimal("43.7"))
+    for zoom in (3, 16):
+        assert client.get(CAMERAS, {"bbox": CANADA, "zoom": zoom}).json()["features"] == []
+
+
+@pytest.mark.parametrize("zoom", [0, 3, 5, 8, 11, 13])
+def test_cluster_counts_add_up_to_the_cameras_in_the_view(client, db, zoom):
+    rng = random.Random(zoom)
+    inside = 0
+    bbox = (-80.0, 43.0, -75.0, 46.0)
+    for _ in range(300):
+        lat = Decimal(str(round(rng.uniform(42.5, 46.5), 6)))
+        lon = Decimal(str(round(rng.uniform(-80.5, -74.5), 6)))
+        make_camera(latitude=lat, longitude=lon)
+        if bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]:
+            inside += 1
+    data = client.get(CAMERAS, {"bbox": ",".join(map(str, bbox)), "zoom": zoom}).json()
+    counted = sum(
+        f["properties"]["count"] if f["properties"]["cluster"] else 1 for f in data["features"]
+    )
+    assert counted == inside == data["total"]
+    assert data["mode"] == "clusters"
+    for feature in data["features"]:
+        if feature["properties"]["cluster"]:
+            assert feature["properties"]["count"] > 1
+            lon, lat = feature["geometry"]["coordinates"]
+            assert bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
+
+
+def test_the_response_stays_small_however_many_cameras(client, db, settings):
+    settings.MAP_MAX_CELLS = 20
+    settings.MAP_MAX_POINTS = 30
+    rng = random.Random(1)
+    CameraLocation.objects.bulk_create(
+        CameraLocation(
+            latitude=Decimal(str(round(rng.uniform(43.0, 44.0), 6))),
+            longitude=Decimal(str(round(rng.uniform(-80.0, -79.0), 6))),
+            source="field",
+            status="approved",
+        )
+        for _ in range(400)
+    )
+    for zoom in (4, 9, 16, 20):
+        data = client.get(CAMERAS, {"bbox": "-80,43,-79,44", "zoom": zoom}).json()
+        assert len(data["features"]) <= 30
+        counted = sum(f["properties"].get("count", 1) for f in data["features"])
+        assert counted == 400
+
+
+def test_cameras_filter_by_vendor_source_and_province(client, toronto):
+    quebec = PoliceServiceFactory(
+        province="QC", latitude=Decimal("46.8"), longitude=Decimal("-71.2")
+    )
+    make_camera(vendor="flock", police_service=toronto)
+    make_camera(
+        vendor="genetec", source="osm", osm_type="node", osm_id=5, latitude=Decimal("43.66")
+    )
+    make_camera(
+        vendor="genetec",
+        police_service=quebec,
+        latitude=Decimal("46.8"),
+        longitude=Decimal("-71.2"),
+    )
+
+    def count(**params):
+        return len(client.get(CAMERAS, {"bbox": CANADA, "zoom": 16, **params}).json()["features"])
+
+    assert count() == 3
+    assert count(vendor="genetec") == 2
+    assert count(source="osm") == 1
+    assert count(province="QC") == 1
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"zoom": 5}, "bbox is required"),
+        ({"bbox": "-80,43,-79", "zoom": 5}, "four numbers"),
+        ({"bbox": "a,b,c,d", "zoom": 5}, "four numbers"),
+        ({"bbox": "-80,43,-79,nan", "zoom": 5}, "four numbers"),
+        ({"bbox": "-200,43,-79,44", "zoom": 5}, "out of range"),
+        ({"bbox": "-80,43,-79,95", "zoom": 5}, "out of range"),
+        ({"bbox": "-79,43,-80,44", "zoom": 5}, "inverted"),
+        ({"bbox": "-80,44,-79,43", "zoom": 5}, "inverted"),
+        ({"bbox": "-80,43,-79,44"}, "zoom is required"),
+        ({"bbox": "-80,43,-79,44", "zoom": 21}, "zoom must be"),
+        ({"bbox": "-80,43,-79,44", "zoom": -1}, "zoom must be"),
+        ({"bbox": "-80,43,-79,44", "zoom": "5.5"}, "zoom must be"),
+        ({"bbox": "-80,43,-79,44", "zoom": 5, "vendor": "acme"}, "vendor must be"),
+        ({"bbox": "-80,43,-79,44", "zoom": 5, "source": "rumour"}, "source must be"),
+        ({"bbox": "-80,43,-79,44", "zoom": 5, "province": "XX"}, "province must be"),
+    ],
+)
+def test_bad_parameters_get_a_400_with_a_message(client, db, params, message):
+    response = client.get(CAMERAS, params)
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+
+
+def test_bad_coverage_parameters_get_a_400(client, db):
+    assert client.get(COVERAGE, {"zoom": "x"}).status_code == 400
+    assert client.get(COVERAGE, {"campaign": "no-such"}).status_code == 400
+
+
+def test_a_view_outside_canada_is_empty_not_an_error(client, db):
+    make_camera()
+    data = client.get(CAMERAS, {"bbox": "2,48,3,49", "zoom": 10}).json()
+    assert data["features"] == [] and data["total"] == 0
+
+
+# --- Caching -----------------------------------------------------------------------------------
+
+
+def test_it_answers_304_when_the_etag_matches(client, db):
+    make_camera()
+    params = {"bbox": CANADA, "zoom": 16}
+    first = client.get(CAMERAS, params)
+    etag = first["ETag"]
+    again = client.get(CAMERAS, params, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+
+
+def test_it_serves_gzip_to_clients_that_accept_it(client, db):
+    import gzip
+    import json
+
+    response = client.get(COVERAGE, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
+
+
+def test_an_approved_camera_invalidates_the_cached_cameras(client, olivia):
+    from maps_app.services import camera_decide
+
+    pending = make_camera(status=CameraLocation.Status.PENDING)
+    params = {"bbox": CANADA, "zoom": 16}
+    before = client.get(CAMERAS, params)
+    assert before.json()["features"] == []
+    camera_decide(camera=pending, by=olivia, decision="approved")
+    after = client.get(CAMERAS, params)
+    assert len(after.json()["features"]) == 1
+    assert after["ETag"] != before["ETag"]
+    assert client.get(CAMERAS, params, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+def test_a_claim_and_its_release_invalidate_the_cached_coverage(
+    client, campaign, toronto, bob, olivia
+):
+    from requests_app.services.claims import claim_release
+
+    assert (
+        by_slug(client.get(COVERAGE))["toronto-police-service"]["properties"]["status"]
+        == "unclaimed"
+    )
+    claim = claim_create(campaign=campaign, service=toronto, volunteer=bob)
+    assert (
+        by_slug(client.get(COVERAGE))["toronto-police-service"]["properties"]["status"] == "claimed"
+    )
+    # Ending a claim is a queryset update; its activity record is what invalidates.
+    claim_release(claim=claim, by=bob, reason="moving away")
+    assert (
+        by_slug(client.get(COVERAGE))["toronto-police-service"]["properties"]["status"]
+        == "unclaimed"
+    )
+
+
+def test_a_filed_request_invalidates_the_cached_coverage(client, campaign, toronto):
+    ClaimFactory(campaign=campaign, police_service=toronto)
+    assert client.get(COVERAGE).json()["counters"]["filed"] == 0
+    make_release(campaign=campaign, service=toronto, volunteer=toronto.claims.get().volunteer)
+    data = client.get(COVERAGE).json()
+    assert data["counters"]["filed"] == 1
+    assert by_slug_data(data)["toronto-police-service"]["properties"]["status"] == "released"
+
+
+def by_slug_data(data):
+    return {
+        f["properties"]["slug"]: f
+        for f in data["features"]
+        if f["properties"]["layer"] == "service"
+    }

@@ -1,0 +1,139 @@
+"""Importing police service areas, and the demo data."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from maps_app.models import CameraLocation, ServiceArea
+from maps_app.selectors import suggest_service
+from requests_app.models import AccessRequest, Campaign, Claim, Finding, Release, User
+
+from .conftest import make_camera
+
+SQUARE_TORONTO = [[-79.6, 43.58], [-79.1, 43.58], [-79.1, 43.86], [-79.6, 43.86], [-79.6, 43.58]]
+# A bow-tie: self-intersecting, invalid, repairable into two triangles.
+BOWTIE_OTTAWA = [[-76.0, 45.2], [-75.4, 45.6], [-75.4, 45.2], [-76.0, 45.6], [-76.0, 45.2]]
+
+
+def feature(name, geometry, pruid="35"):
+    return {
+        "type": "Feature",
+        "properties": {"CSDNAME": name, "PRUID": pruid},
+        "geometry": geometry,
+    }
+
+
+@pytest.fixture
+def areas_file(tmp_path):
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            feature("Toronto", {"type": "Polygon", "coordinates": [SQUARE_TORONTO]}),
+            feature("Ottawa", {"type": "Polygon", "coordinates": [BOWTIE_OTTAWA]}),
+            feature("Springfield", {"type": "Polygon", "coordinates": [SQUARE_TORONTO]}),
+            feature(
+                "Toronto", {"type": "LineString", "coordinates": [[-79.5, 43.6], [-79.4, 43.7]]}
+            ),
+            feature(
+                "Toronto",
+                {"type": "Polygon", "coordinates": [[[2, 48], [3, 48], [3, 49], [2, 48]]]},
+            ),
+        ],
+    }
+    path = tmp_path / "csd.geojson"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_it_imports_areas_repairs_rejects_and_reports(
+    areas_file, toronto, ottawa, campaign, client
+):
+    from tests.factories import PoliceServiceFactory
+
+    PoliceServiceFactory(name_en="Barrie Police Service", hq_city="Barrie")
+    out = io.StringIO()
+    call_command(
+        "import_areas",
+        str(areas_file),
+        "--match-property",
+        "CSDNAME",
+        "--province-property",
+        "PRUID",
+        stdout=out,
+    )
+    output = out.getvalue()
+    assert ServiceArea.objects.count() == 2
+    assert ServiceArea.objects.get(police_service=ottawa).repaired
+    assert "rejected Toronto: a LineString, not a polygon" in output
+    assert "rejected Toronto: outside Canada" in output
+    assert "Springfield" in output  # unmatched feature
+    assert "Barrie Police Service" in output  # service still without an area
+    assert "5/5 features" in output
+    assert suggest_service(43.7, -79.3) == (toronto, "area")
+    coverage = client.get("/api/map/coverage.geojson", {"zoom": 12}).json()
+    toronto_feature = next(
+        f for f in coverage["features"] if f["properties"].get("slug") == toronto.slug
+    )
+    assert toronto_feature["geometry"]["type"] == "Polygon"
+    assert toronto_feature["properties"]["area"] is True
+
+
+def test_an_area_file_that_is_not_geojson_is_refused(tmp_path, db):
+    bad = tmp_path / "x.geojson"
+    bad.write_text('{"type": "Topology"}')
+    with pytest.raises(CommandError, match="FeatureCollection"):
+        call_command("import_areas", str(bad), "--match-property", "NAME")
+
+
+# --- Demo data -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_settings(settings, directory):
+    settings.DEBUG = True
+
+
+def test_load_demo_fills_the_map_and_remove_takes_exactly_it_away(demo_settings, olivia, client):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    campaign = Campaign.objects.get(slug="demo-alpr")
+    assert campaign.name.startswith("[Demo]")
+    statuses = {
+        f["properties"]["status"]
+        for f in client.get("/api/map/coverage.geojson").json()["features"]
+        if f["properties"]["layer"] == "service"
+    }
+    assert {"unclaimed", "claimed", "filed", "overdue", "released"} <= statuses
+    assert Release.objects.approved().filter(request__campaign=campaign).exists()
+    assert Finding.objects.filter(campaign=campaign, field="mobile_units").exists()
+    assert CameraLocation.objects.approved().exists()
+    assert CameraLocation.objects.filter(status="pending").exists()
+    assert all(u.email.endswith("@demo.invalid") for u in User.objects.exclude(pk=olivia.pk))
+
+    with pytest.raises(CommandError, match="already loaded"):
+        call_command("load_demo", stdout=io.StringIO())
+
+    call_command("load_demo", "--remove", stdout=io.StringIO())
+    assert not Campaign.objects.filter(slug="demo-alpr").exists()
+    for model in (Claim, AccessRequest, Release, Finding, CameraLocation):
+        assert not model.objects.exists(), model
+    assert list(User.objects.all()) == [olivia]
+    assert Campaign.objects.filter(slug="alpr-records").exists()  # the real one stays
+
+
+def test_load_demo_refuses_a_database_with_real_activity(demo_settings, alice):
+    make_camera(submitted_by=alice)
+    with pytest.raises(CommandError, match="real activity"):
+        call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--force", stdout=io.StringIO())
+    call_command("load_demo", "--remove", stdout=io.StringIO())
+    assert CameraLocation.objects.get().submitted_by == alice  # real data untouched
+
+
+def test_load_demo_refuses_when_debug_is_off(settings, db):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not Campaign.objects.filter(slug="demo-alpr").exists()

@@ -1,0 +1,305 @@
+"""Submitting cameras, moderating them, and who may see what."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from maps_app.models import CameraLocation, CameraRevision
+from maps_app.services import CameraError, camera_decide, camera_submit
+from requests_app.models import Release
+
+from .conftest import make_camera, make_release
+
+NEW = "/map/cameras/new/"
+REVIEW = "/map/cameras/review/"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def form_data(**overrides):
+    data = {
+        "latitude": "43.653200",
+        "longitude": "-79.383200",
+        "directions": "90; NE",
+        "kind": "fixed",
+        "vendor": "flock",
+        "mount": "pole",
+        "source": "field",
+        "confidence": "confirmed",
+        "notes": "On the pole by the gas station",
+    }
+    data.update(overrides)
+    return data
+
+
+def detail(camera):
+    return f"/map/cameras/{camera.pk}/"
+
+
+def test_anonymous_people_are_sent_to_log_in_to_report(client, db):
+    response = client.get(NEW)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert client.post(NEW, form_data()).status_code == 302
+    assert not CameraLocation.objects.exists()
+
+
+def test_a_volunteer_reports_a_camera_that_waits_for_review(client, alice, toronto):
+    client.force_login(alice)
+    assert client.get(NEW).status_code == 200
+    response = client.post(NEW, form_data())
+    camera = CameraLocation.objects.get()
+    assert response.status_code == 302 and response["Location"] == detail(camera)
+    assert camera.status == "pending"
+    assert camera.directions == [90, 45]
+    assert camera.submitted_by == alice
+    assert camera.police_service == toronto  # suggested: the nearest service
+    assert camera.revisions.get().action == CameraRevision.Action.SUBMITTED
+
+
+def test_it_refuses_a_point_outside_canada(client, alice):
+    client.force_login(alice)
+    response = client.post(NEW, form_data(latitude="40.7128", longitude="-74.0060"))
+    assert response.status_code == 200
+    assert "outside Canada" in response.content.decode()
+    assert not CameraLocation.objects.exists()
+
+
+def test_it_refuses_directions_it_cannot_read(client, alice):
+    client.force_login(alice)
+    response = client.post(NEW, form_data(directions="north-ish"))
+    assert "Not a direction" in response.content.decode()
+    assert not CameraLocation.objects.exists()
+
+
+def test_a_possible_duplicate_within_25_m_is_flagged_before_saving(client, alice, toronto):
+    existing = make_camera(latitude=Decimal("43.653300"), longitude=Decimal("-79.383200"))  # ~11 m
+    client.force_login(alice)
+    response = client.post(NEW, form_data())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"#{existing.pk}" in page and "different camera" in page
+    assert CameraLocation.objects.count() == 1
+    response = client.post(NEW, form_data(not_a_duplicate="on"))
+    assert response.status_code == 302
+    assert CameraLocation.objects.count() == 2
+
+
+def test_a_camera_30_m_away_is_not_a_duplicate(alice, db):
+    make_camera(latitude=Decimal("43.653470"), longitude=Decimal("-79.383200"))  # ~30 m north
+    camera_submit(by=alice, latitude=43.6532, longitude=-79.3832, source="field")
+    assert CameraLocation.objects.count() == 2
+
+
+def test_another_volunteers_pending_camera_is_not_revealed_as_a_duplicate(alice, bob, db):
+    make_camera(status="pending", submitted_by=bob)
+    camera_submit(by=alice, latitude=43.6532, longitude=-79.3832, source="field")
+    assert CameraLocation.objects.count() == 2
+
+
+def test_a_release_source_must_be_one_the_volunteer_may_see(alice, bob, campaign, toronto, db):
+    bobs = make_release(
+        campaign=campaign, service=toronto, volunteer=bob, moderation=Release.Moderation.PENDING
+    )
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        camera_submit(by=alice, latitude=43.65, longitude=-79.38, source="release", release=bobs)
+    with pytest.raises(CameraError):
+        camera_submit(by=alice, latitude=43.65, longitude=-79.38, source="release")
+    with pytest.raises(CameraError):
+        camera_submit(by=alice, latitude=43.65, longitude=-79.38, source="council")
+
+
+def test_the_suggestion_endpoint_names_the_service_and_nearby_cameras(client, alice, toronto):
+    make_camera(latitude=Decimal("43.6533"))
+    assert client.get("/api/map/suggest", {"lat": 43.6532, "lon": -79.3832}).status_code == 302
+    client.force_login(alice)
+    data = client.get("/api/map/suggest", {"lat": 43.6532, "lon": -79.3832}).json()
+    assert data["service"]["name"] == "Toronto Police Service"
+    assert len(data["duplicates"]) == 1
+    assert client.get("/api/map/suggest", {"lat": "x", "lon": 1}).status_code == 400
+    assert client.get("/api/map/suggest", {"lat": 51.5, "lon": -0.1}).status_code == 400
+
+
+# --- Who sees what ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alices_pending(alice, db):
+    return make_camera(status="pending", submitted_by=alice, photo="camera_photos/x.png")
+
+
+def test_a_pending_camera_is_seen_only_by_its_submitter_and_organizers(
+    client, alice, bob, olivia, alices_pending
+):
+    assert client.get(detail(alices_pending)).status_code == 404
+    client.force_login(bob)
+    assert client.get(detail(alices_pending)).status_code == 404
+    client.force_login(alice)
+    assert client.get(detail(alices_pending)).status_code == 200
+    client.force_login(olivia)
+    page = client.get(detail(alices_pending)).content.decode()
+    assert "Record the decision" in page
+    assert "alice@example.org" not in page
+
+
+def test_photos_are_private_until_the_camera_is_approved(client, alice, bob, olivia):
+    camera = camera_submit(
+        by=alice,
+        latitude=43.65,
+        longitude=-79.38,
+        source="field",
+        photo=SimpleUploadedFile("cam.png", PNG, content_type="image/png"),
+    )
+    url = f"/map/cameras/{camera.pk}/photo/"
+    assert client.get(url).status_code == 404
+    client.force_login(bob)
+    assert client.get(url).status_code == 404
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == PNG
+    camera_decide(camera=camera, by=olivia, decision="approved")
+    client.logout()
+    assert client.get(url).status_code == 200
+    assert not str(camera.photo.url).startswith("/map/")  # stored privately, served by the view
+
+
+def test_a_photo_must_really_be_an_image(client, alice):
+    client.force_login(alice)
+    fake = SimpleUploadedFile("cam.png", b"<html>not an image</html>", content_type="image/png")
+    response = client.post(NEW, {**form_data(), "photo": fake})
+    assert "must be a JPEG, PNG or WebP" in response.content.decode()
+
+
+def test_my_cameras_lists_only_mine(client, alice, bob):
+    make_camera(status="pending", submitted_by=alice, notes="mine")
+    theirs = make_camera(status="pending", submitted_by=bob, latitude=Decimal("44.0"))
+    client.force_login(alice)
+    page = client.get("/map/cameras/mine/").content.decode()
+    assert f'href="/map/cameras/{theirs.pk}/"' not in page
+    assert "Waiting for review" in page
+
+
+# --- Moderation --------------------------------------------------------------------------------
+
+
+def test_only_organizers_see_the_review_queue(client, alice, olivia, alices_pending):
+    assert client.get(REVIEW).status_code == 302
+    client.force_login(alice)
+    assert client.get(REVIEW).status_code == 403
+    client.force_login(olivia)
+    response = client.get(REVIEW)
+    assert response.status_code == 200
+    assert f"/map/cameras/{alices_pending.pk}/" in response.content.decode()
+
+
+def test_the_queue_flags_possible_duplicates(client, olivia, alices_pending):
+    other = make_camera(latitude=Decimal("43.65325"))
+    client.force_login(olivia)
+    assert f'href="/map/cameras/{other.pk}/">#{other.pk}</a>' in client.get(REVIEW).content.decode()
+
+
+def test_a_volunteer_cannot_approve(client, alice, bob, alices_pending):
+    for user in (alice, bob):
+        client.force_login(user)
+        response = client.post(
+            f"/map/cameras/{alices_pending.pk}/decide/", {"decision": "approved"}
+        )
+        assert response.status_code == 403
+    alices_pending.refresh_from_db()
+    assert alices_pending.status == "pending"
+
+
+def test_an_organizer_approves_and_the_camera_becomes_public(client, olivia, alices_pending):
+    client.force_login(olivia)
+    response = client.post(
+        f"/map/cameras/{alices_pending.pk}/decide/", {"decision": "approved", "next": "queue"}
+    )
+    assert response.status_code == 302 and response["Location"] == REVIEW
+    alices_pending.refresh_from_db()
+    assert alices_pending.status == "approved"
+    assert alices_pending.reviewed_by == olivia
+    client.logout()
+    assert client.get(detail(alices_pending)).status_code == 200
+    assert [r.action for r in alices_pending.revisions.all()] == ["approved"]
+
+
+def test_rejecting_needs_a_reason_which_the_volunteer_sees(client, alice, olivia, alices_pending):
+    with pytest.raises(CameraError):
+        camera_decide(camera=alices_pending, by=olivia, decision="rejected")
+    camera_decide(
+        camera=alices_pending, by=olivia, decision="rejected", reason="This is a speed camera"
+    )
+    client.force_login(alice)
+    assert "This is a speed camera" in client.get(detail(alices_pending)).content.decode()
+    client.logout()
+    assert client.get(detail(alices_pending)).status_code == 404
+
+
+def test_revisions_are_append_only(alices_pending, olivia):
+    from django.core.exceptions import ValidationError
+
+    camera_decide(camera=alices_pending, by=olivia, decision="approved")
+    revision = alices_pending.revisions.get()
+    with pytest.raises(ValidationError):
+        revision.save()
+    with pytest.raises(ValidationError):
+        revision.delete()
+
+
+def test_the_database_refuses_a_camera_outside_canada(db):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        make_camera(latitude=Decimal("10.0"))
+
+
+# --- The map page -------------------------------------------------------------------------------
+
+
+def test_the_map_page_is_public_with_legend_counters_and_credits(client, campaign):
+    response = client.get("/map/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in (
+        "Unclaimed",
+        "Claimed",
+        "Request filed",
+        "Overdue",
+        "Records released",
+        "OpenStreetMap contributors",
+        "Statistics Canada",
+        'id="map-config"',
+        "/static/leaflet/leaflet.js",
+    ):
+        assert text in page
+    assert "https://unpkg" not in page and "cdn" not in page.lower()
+
+
+def test_the_embed_may_be_framed_and_the_page_may_not(client, db):
+    assert client.get("/map/")["X-Frame-Options"] == "DENY"
+    embed = client.get("/map/embed/")
+    assert embed.status_code == 200
+    assert "X-Frame-Options" not in embed
+    assert "Open the full map" in embed.content.decode()
+
+
+def test_the_map_is_in_french_too(client, db):
+    assert client.get("/fr/map/").status_code == 200
+
+
+def test_a_volunteer_can_claim_from_the_map(client, alice, campaign):
+    client.force_login(alice)
+    import json
+    import re
+
+    page = client.get("/map/").content.decode()
+    config = json.loads(
+        re.search(r'id="map-config" type="application/json">(.*?)</script>', page).group(1)
+    )
+    assert config["canClaim"] is True
+    assert config["claimUrl"] == "/services/__slug__/claim/"
+    assert config["campaign"] == campaign.slug
