@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from maps_app.selectors import counters as map_counters
 from requests_app import selectors
 from requests_app.roles import is_organizer
 
