@@ -13,10 +13,8 @@ from .health import health_report
 
 
 def home(request):
-    campaign = selectors.default_campaign()
-    return render(
-        request, "campaign/home.html", {"campaign": campaign, "counters": map_counters(campaign)}
-    )
+    # The embedded map carries the campaign's counters.
+    return render(request, "campaign/home.html")
 
 
 @never_cache
