@@ -174,8 +174,11 @@ def _parse_value(field: str, raw: str) -> dict:
             raise ReleaseError(_("Give a whole number, zero or more."))
         return {"number": Decimal(raw)}
     if field in MONEY_FIELDS:
+        text = "".join(raw.replace("$", "").split())  # spaces, including French ones
+        if text.count(",") == 1 and "." not in text and len(text.split(",")[1]) == 2:
+            text = text.replace(",", ".")  # a French decimal comma: 125 000,00
         try:
-            amount = Decimal(raw.replace("$", "").replace(",", "").replace(" ", ""))
+            amount = Decimal(text.replace(",", ""))
         except InvalidOperation:
             raise ReleaseError(_("Give an amount in Canadian dollars, e.g. 125000.00.")) from None
         if amount < 0 or amount != amount.quantize(Decimal("0.01")):

@@ -297,6 +297,16 @@ def test_bad_findings_get_a_message(alice, approved_release, field, raw, message
     assert Finding.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "raw", ["125000", "125,000.00", "$125,000", "125 000,00", "125\u00a0000,00 $"]
+)
+def test_contract_values_are_read_the_english_or_the_french_way(alice, approved_release, raw):
+    finding = finding_record(
+        release=approved_release, field="contract_value", raw_value=raw, page=1, by=alice
+    )
+    assert str(finding.value) == "125000.00"
+
+
 def test_a_finding_must_cite_a_page_of_its_release(alice, approved_release):
     with pytest.raises(ReleaseError, match="Give the page"):
         finding_record(
