@@ -183,7 +183,7 @@ def _parse_value(field: str, raw: str) -> dict:
             raise ReleaseError(_("Give an amount in Canadian dollars, e.g. 125000.00.")) from None
         if amount < 0 or amount != amount.quantize(Decimal("0.01")):
             raise ReleaseError(_("Give an amount in Canadian dollars, e.g. 125000.00."))
-        return {"number": amount}
+        return {"number": amount.quantize(Decimal("0.01"))}
     if field in DATE_FIELDS:
         try:
             return {"day": date.fromisoformat(raw)}
