@@ -133,22 +133,6 @@ def test_a_file_that_is_not_overpass_json_is_refused(tmp_path, db):
         osm_import([])
 
 
-def test_the_import_is_all_or_nothing(db, monkeypatch):
-    from maps_app import osm
-
-    calls = []
-
-    def fail_on_third(camera, action, **kwargs):
-        calls.append(camera.pk)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-
-    monkeypatch.setattr(osm, "revision_record", fail_on_third)
-    with pytest.raises(RuntimeError):
-        run_import()
-    assert not CameraLocation.objects.exists()
-
-
 # --- Exports -----------------------------------------------------------------------------------
 
 
