@@ -9,9 +9,22 @@ def _sync_organizers(sender, **kwargs):
     organizers_group_sync()
 
 
+def _remember_language(sender, request, user, **kwargs):
+    """A new volunteer gets e-mails in the language they signed up in."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "en")[:2]
+    if language != user.language and language in ("en", "fr"):
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
     verbose_name = _("Directory and requests")
 
     def ready(self):
+        from allauth.account.signals import user_signed_up
+
         post_migrate.connect(_sync_organizers, sender=self)
+        user_signed_up.connect(_remember_language, dispatch_uid="remember_language")

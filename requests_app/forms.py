@@ -95,7 +95,7 @@ class ProfileForm(forms.ModelForm):
         from .models import User
 
         model = User
-        fields = ["display_name", "show_name_publicly"]
+        fields = ["display_name", "show_name_publicly", "language"]
 
 
 class LetterForm(forms.Form):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -43,6 +44,9 @@ class User(AbstractUser):
         help_text=_('Otherwise you appear as "a volunteer".'),
     )
 
+    language = models.CharField(
+        _("language for e-mails"), max_length=2, choices=settings.LANGUAGES, default="en"
+    )
     # Secret address of the volunteer's iCalendar feed of due dates; blank when revoked.
     calendar_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False

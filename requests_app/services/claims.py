@@ -108,7 +108,7 @@ def claim_release(*, claim: Claim, by, reason: str) -> None:
         transaction.on_commit(
             lambda: email_send(
                 template="claim_released_by_organizer",
-                to=claim.volunteer.email,
+                recipient=claim.volunteer,
                 context={"claim": claim, "reason": reason},
             )
         )
@@ -135,7 +135,7 @@ def claim_reassign(*, claim: Claim, to_volunteer, by, reason: str) -> Claim:
     transaction.on_commit(
         lambda: email_send(
             template="claim_reassigned_to_you",
-            to=to_volunteer.email,
+            recipient=to_volunteer,
             context={"claim": new, "reason": reason},
         )
     )
@@ -157,7 +157,7 @@ def claim_help_offer(*, claim: Claim, volunteer, message: str = "") -> ClaimHelp
     transaction.on_commit(
         lambda: email_send(
             template="help_offered",
-            to=claim.volunteer.email,
+            recipient=claim.volunteer,
             context={"claim": claim, "helper": helper},
         )
     )
@@ -181,7 +181,7 @@ def claim_help_decide(*, helper: ClaimHelper, by, accept: bool) -> None:
     if accept:
         transaction.on_commit(
             lambda: email_send(
-                template="help_accepted", to=helper.volunteer.email, context={"claim": claim}
+                template="help_accepted", recipient=helper.volunteer, context={"claim": claim}
             )
         )
 
@@ -212,7 +212,7 @@ def stale_claims_review(*, today: date) -> StaleReview:
                     continue
                 _record(claim, TargetActivity.Kind.EXPIRED, subject=claim.volunteer, reason=reason)
                 email_send(
-                    template="claim_expired", to=claim.volunteer.email, context={"claim": claim}
+                    template="claim_expired", recipient=claim.volunteer, context={"claim": claim}
                 )
             review.expired.append(claim.pk)
         elif today >= claim.reminder_due_on(stale_days) and claim.reminder_sent_on is None:
@@ -225,7 +225,7 @@ def stale_claims_review(*, today: date) -> StaleReview:
                 _record(claim, TargetActivity.Kind.REMINDED, subject=claim.volunteer)
                 email_send(
                     template="claim_reminder",
-                    to=claim.volunteer.email,
+                    recipient=claim.volunteer,
                     context={"claim": claim, "expires_on": claim.expires_on(stale_days)},
                 )
             review.reminded.append(claim.pk)

@@ -67,7 +67,7 @@ def digests_send(*, today: date) -> list[int]:
                 DigestSent.objects.create(volunteer=volunteer, day=today)
                 email_send(
                     template="digest",
-                    to=volunteer.email,
+                    recipient=volunteer,
                     context={"volunteer": volunteer, "items": items, "today": today},
                 )
         except IntegrityError:

@@ -101,3 +101,14 @@ def test_the_dashboard_link_shows_only_for_organizers(client, alice, olivia):
 def test_public_pages_never_show_an_email_address(client, alice):
     client.force_login(alice)
     assert b"alice@example.org" not in client.get("/").content
+
+
+@pytest.mark.django_db
+def test_a_volunteer_who_signs_up_in_french_gets_french_emails(client):
+    client.post(
+        "/fr/accounts/signup/",
+        {"email": "jeanne@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    user = get_user_model().objects.get(email="jeanne@example.org")
+    assert user.language == "fr"
+    assert "Confirmez" in mail.outbox[0].subject  # allauth's confirmation, in French

@@ -356,9 +356,12 @@ def test_pages_show_a_public_name_and_never_an_email_address(
 
 def test_a_volunteer_chooses_a_public_name(client, alice):
     client.force_login(alice)
-    client.post("/me/profile/", {"display_name": "Al", "show_name_publicly": "on"})
+    client.post(
+        "/me/profile/", {"display_name": "Al", "show_name_publicly": "on", "language": "fr"}
+    )
     alice.refresh_from_db()
     assert (alice.display_name, alice.show_name_publicly, alice.public_name) == ("Al", True, "Al")
+    assert alice.language == "fr"
 
 
 def test_my_targets_lists_the_next_action_and_its_deadline(
@@ -395,3 +398,13 @@ def test_the_history_is_append_only(alices_claim):
         activity.save()
     with pytest.raises(ValidationError):
         activity.delete()
+
+
+def test_reminders_go_out_in_the_volunteers_language(alice, campaign, service, settings):
+    alice.language = "fr"
+    alice.save()
+    with time_machine.travel(datetime(2026, 11, 1, 15, 0, tzinfo=TORONTO), tick=False):
+        claim_create(campaign=campaign, service=service, volunteer=alice)
+    review_on((2026, 11, 12))
+    assert mail.outbox[0].subject.startswith("Rappel")
+    assert "15 novembre 2026" in mail.outbox[0].body
