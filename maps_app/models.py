@@ -7,7 +7,6 @@ answers the spatial questions.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,7 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import PoliceService, Province, Release, Vendor
-from requests_app.models.directory import LATITUDE_RANGE, LONGITUDE_RANGE
+from requests_app.models.directory import (
+    LATITUDE_RANGE,
+    LONGITUDE_RANGE,
+    latitude_field,
+    longitude_field,
+)
 
 
 class ProvinceBoundary(models.Model):
@@ -138,18 +142,8 @@ class CameraLocation(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     directions = models.JSONField(
         _("directions (degrees)"),
         default=list,

@@ -16,6 +16,25 @@ LATITUDE_RANGE = (41.6, 83.2)
 LONGITUDE_RANGE = (-141.1, -52.5)
 
 
+def latitude_field() -> models.DecimalField:
+    """A latitude inside Canada, indexed with its longitude for map queries."""
+    return models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
+    )
+
+
+def longitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
+    )
+
+
 class Province(models.TextChoices):
     """Provinces and territories, plus CA for federal laws and national bodies."""
 
@@ -327,18 +346,8 @@ class PoliceService(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     province = models.CharField(_("province or territory"), max_length=2, choices=Province)
     hq_city = models.CharField(_("headquarters city"), max_length=120, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     website = models.URLField(_("website"), max_length=500, blank=True)
     regime = models.ForeignKey(
         AccessRegime,
