@@ -144,7 +144,13 @@ def stored_file_extract(stored: StoredFile) -> StoredFile:
         stored.extraction = (
             StoredFile.Extraction.DONE if text.strip() else StoredFile.Extraction.NO_TEXT
         )
-    stored.save(update_fields=["text", "page_count", "extraction", "extraction_note"])
+    # An update, not a save: a file deleted meanwhile is simply not there to update.
+    StoredFile.objects.filter(pk=stored.pk).update(
+        text=stored.text,
+        page_count=stored.page_count,
+        extraction=stored.extraction,
+        extraction_note=stored.extraction_note,
+    )
     return stored
 
 
