@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,11 +84,12 @@ class AccessRequestQuerySet(models.QuerySet):
             return self.none()
         if is_organizer(user):
             return self
-        return self.filter(
-            Q(volunteer=user)
-            | Q(claim__volunteer=user, claim__released_at__isnull=True)
-            | Q(claim__helpers__volunteer=user, claim__helpers__status="accepted")
-        ).distinct()
+        # Whoever works on the target now (claimant or accepted helper), even after a
+        # reassignment, and whoever filed the request.
+        working = Claim.objects.involving(user).filter(
+            campaign=OuterRef("campaign"), police_service=OuterRef("police_service")
+        )
+        return self.filter(Q(volunteer=user) | Exists(working))
 
 
 class AccessRequest(models.Model):

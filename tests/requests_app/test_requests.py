@@ -380,3 +380,19 @@ def test_the_private_calendar_feed(client, alice, alpr):
     client.post("/me/calendar/", {"action": "renew"})
     alice.refresh_from_db()
     assert alice.calendar_token and alice.calendar_token != token
+
+
+def test_after_a_reassignment_the_new_claimant_works_on_the_request(
+    client, alice, bob, olivia, alpr
+):
+    from requests_app.models import Claim
+    from requests_app.services.claims import claim_reassign
+
+    request = file_for(alice, "toronto-police-service", alpr)
+    claim = Claim.objects.active().get()
+    claim_reassign(claim=claim, to_volunteer=bob, by=olivia, reason="Alice moved away")
+    client.force_login(bob)
+    assert client.get(request.get_absolute_url()).status_code == 200
+    step(request, "acknowledged", date(2026, 11, 20), bob)
+    client.force_login(alice)  # she filed it, so she still sees it
+    assert client.get(request.get_absolute_url()).status_code == 200
