@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_reference_data
 	@echo ""
 	@echo "  The campaign site is starting at http://$(HOST):$(PORT)/"

@@ -185,8 +185,9 @@ STORAGES = {
     },
 }
 
-# Redis is the cache and the Celery broker when REDIS_URL is set; without it the
-# cache is per-process memory and tasks run in-process, at the moment they are queued.
+# Redis is the cache and the Celery broker when REDIS_URL is set; without it the cache
+# is a database table (shared by the web server and management commands, so both see
+# the same map cache version) and tasks run in-process, at the moment they are queued.
 REDIS_URL = _read("REDIS_URL", env.str, "")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(
@@ -197,7 +198,12 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "campaign_cache",
+        }
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

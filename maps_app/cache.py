@@ -3,7 +3,8 @@
 Every cached body's key holds the current version; a camera, claim, request, release or
 finding that changes bumps it (signals.py), so stale entries are simply never read again
 and expire on their own. The day is in the key too, since "overdue" changes at midnight.
-Uses Django's cache: Redis when REDIS_URL is set, per-process memory otherwise.
+Uses Django's cache: Redis when REDIS_URL is set, a database table otherwise, so every
+process (web workers, management commands) sees the same version.
 """
 
 import gzip

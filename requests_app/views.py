@@ -337,6 +337,7 @@ def letter(request, slug):
         "text": text,
         "filing": filing,
         "mailto": letters.mailto(service, text) if text else "",
+        "open_request": request_services.open_request_for(campaign, service),
     }
     return render(request, "requests_app/letter.html", context)
 
@@ -387,7 +388,7 @@ def _request_for(user, pk) -> AccessRequest:
 def request_detail(request, pk):
     access_request = _request_for(request.user, pk)
     events = list(access_request.events.select_related("logged_by"))
-    allowed = request_services.next_statuses(access_request.status)
+    allowed = request_services.next_statuses([e.status for e in events])
     form = StatusEventForm(
         request.POST or None,
         request.FILES or None,

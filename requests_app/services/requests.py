@@ -42,10 +42,20 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def next_statuses(current: str) -> list[str]:
-    """The statuses that may be logged next, in the vocabulary's order."""
-    allowed = TRANSITIONS.get(current, set())
+def next_statuses(history: list[str]) -> list[str]:
+    """The statuses that may be logged after these steps, in the vocabulary's order."""
+    current = history[-1] if history else Status.DRAFTED
+    allowed = set(TRANSITIONS.get(current, set()))
+    # A fee estimate stays open through other steps (an extension, say) until it is paid.
+    if current in OPEN_STATUSES and _fee_outstanding(history):
+        allowed |= {Status.FEE_PAID, Status.FEE_WAIVER_REFUSED}
     return [status for status in Status.values if status in allowed]
+
+
+def _fee_outstanding(history: list[str]) -> bool:
+    estimates = [i for i, s in enumerate(history) if s == Status.FEE_ESTIMATE]
+    payments = [i for i, s in enumerate(history) if s == Status.FEE_PAID]
+    return bool(estimates) and (not payments or payments[-1] < estimates[-1])
 
 
 def can_work_on(request: AccessRequest, user) -> bool:
@@ -55,6 +65,15 @@ def can_work_on(request: AccessRequest, user) -> bool:
 
 def _working_claim(campaign: Campaign, service: PoliceService, user) -> Claim | None:
     return Claim.objects.involving(user).filter(campaign=campaign, police_service=service).first()
+
+
+def open_request_for(campaign: Campaign, service: PoliceService) -> AccessRequest | None:
+    """The target's request that is still going (one at a time per target)."""
+    return (
+        AccessRequest.objects.filter(campaign=campaign, police_service=service)
+        .exclude(status__in=[Status.ABANDONED, Status.CLOSED])
+        .first()
+    )
 
 
 def request_file(
@@ -88,6 +107,15 @@ def request_file(
         raise RequestError(_("The date received cannot be in the future."))
     if records_from and records_to and records_to < records_from:
         raise RequestError(_("The records' date range ends before it starts."))
+    if open_request_for(campaign, service) is not None:
+        raise RequestError(
+            _(
+                "A request to %(service)s is already logged for this campaign; log its next "
+                "step on its page instead. (A new request can be logged once it is closed "
+                "or abandoned.)"
+            )
+            % {"service": service.name}
+        )
     regime = service.regime
     with transaction.atomic():
         request = AccessRequest(
@@ -141,9 +169,10 @@ def request_status_record(
     with transaction.atomic():
         # Lock the request so two steps logged at once are checked one after the other.
         request = AccessRequest.objects.select_for_update().get(pk=request.pk)
-        last = request.events.order_by("occurred_on", "logged_at", "pk").last()
+        events = list(request.events.order_by("occurred_on", "logged_at", "pk"))
+        last = events[-1] if events else None
         current = last.status if last else Status.DRAFTED
-        if status not in TRANSITIONS.get(current, set()):
+        if status not in next_statuses([e.status for e in events]):
             raise RequestError(
                 _("“%(status)s” cannot follow “%(current)s”.")
                 % {"status": Status(status).label, "current": Status(current).label}

@@ -50,7 +50,7 @@ def test_it_runs_on_embedded_defaults_without_configuration():
     parsed = json.loads(result.stdout)
     assert parsed["db"] == "django.db.backends.sqlite3"
     assert parsed["db_name"].endswith("db.sqlite3")
-    assert parsed["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert parsed["cache"] == "django.core.cache.backends.db.DatabaseCache"
     assert parsed["eager"] is True
     assert parsed["email"] == "django.core.mail.backends.console.EmailBackend"
     assert parsed["storage"] == "django.core.files.storage.FileSystemStorage"

@@ -20,11 +20,14 @@ PROVINCES = Path(settings.BASE_DIR) / "data" / "provinces.geojson"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_map_cache():
-    """Cached map responses must never leak from one test's database into another's."""
-    cache.clear()
+def _fresh_map_cache(django_db_setup, django_db_blocker):
+    """Cached map responses must never leak from one test's database into another's
+    (the cache is Redis in the services run, a table of the test database otherwise)."""
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

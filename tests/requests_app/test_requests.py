@@ -130,6 +130,9 @@ def test_only_people_on_the_target_or_organizers_can_file(alice, bob, olivia, al
         (["filed", "fee_estimate"], "fee_paid", True),
         (["filed", "fee_estimate"], "fee_waiver_refused", True),
         (["filed", "fee_estimate", "fee_waiver_refused"], "fee_paid", True),
+        (["filed", "fee_estimate", "extended"], "fee_paid", True),  # still owed after a step
+        (["filed", "fee_estimate", "fee_paid", "extended"], "fee_paid", False),
+        (["filed", "extended"], "fee_paid", False),
         (["filed", "acknowledged"], "extended", True),
         (["filed", "extended"], "extended", True),
         (["filed"], "transferred", True),
@@ -146,7 +149,7 @@ def test_only_people_on_the_target_or_organizers_can_file(alice, bob, olivia, al
     ],
 )
 def test_transitions(history, next_status, allowed):
-    assert (next_status in next_statuses(history[-1])) is allowed
+    assert (next_status in next_statuses(history)) is allowed
 
 
 def test_an_impossible_step_is_refused_with_a_message(alice, alpr):
@@ -396,3 +399,20 @@ def test_after_a_reassignment_the_new_claimant_works_on_the_request(
     step(request, "acknowledged", date(2026, 11, 20), bob)
     client.force_login(alice)  # she filed it, so she still sees it
     assert client.get(request.get_absolute_url()).status_code == 200
+
+
+def test_a_target_has_one_request_going_at_a_time(client, alice, alpr):
+    request = file_for(alice, "toronto-police-service", alpr)
+    target = service("toronto-police-service")
+    with pytest.raises(RequestError, match="already logged"):
+        request_file(campaign=alpr, service=target, volunteer=alice, filed_on=date(2026, 11, 3))
+    client.force_login(alice)
+    page = client.get(f"/services/{target.slug}/letter/?campaign=alpr-records")
+    assert page.context["open_request"] == request
+    assert "Log the request as filed" not in page.content.decode()
+    step(request, "abandoned", date(2026, 11, 10), alice)
+    again = request_file(
+        campaign=alpr, service=target, volunteer=alice, filed_on=date(2026, 11, 12)
+    )
+    assert AccessRequest.objects.filter(police_service=target).count() == 2
+    assert again.status == "filed"
