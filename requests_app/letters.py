@@ -32,6 +32,22 @@ def section(value: str) -> str:
     return re.sub(r"^(ss?\.|sections?|art\.|article)\s*", "", first, flags=re.IGNORECASE)
 
 
+def citation(value: str, language: str) -> str:
+    """One language's citation from the directory's "R.S.O. 1990, c. M.56 (L.R.O. 1990, chap. M.56)"."""
+    match = re.fullmatch(r"(.+?) \((.+)\)", value.strip())
+    if not match:
+        return value.strip()
+    return match.group(2) if language == "fr" else match.group(1)
+
+
+def _long_date(day: date, language: str) -> str:
+    """ "1 January 2026", or in French "1er janvier 2026" as French dates are written."""
+    text = formats.date_format(day, "j F Y")
+    if language == "fr" and day.day == 1:
+        text = "1er" + text[1:]
+    return text
+
+
 def default_language(service: PoliceService) -> str:
     """French for Quebec bodies, English elsewhere (the volunteer can change it)."""
     return "fr" if service.province == Province.QC else "en"
@@ -69,7 +85,7 @@ def letter_context(letter: LetterRequest) -> dict:
     fr = letter.language == "fr"
     with translation.override(letter.language):
         return {
-            "today": formats.date_format(letter.today, "j F Y"),
+            "today": _long_date(letter.today, letter.language),
             "requester_name": letter.requester_name.strip(),
             "requester_contact": letter.requester_contact.strip(),
             "service": letter.service,
@@ -77,7 +93,7 @@ def letter_context(letter: LetterRequest) -> dict:
             "postal_address": letter.service.foi_postal_address,
             "law_name": (regime.name_fr if fr and regime.name_fr else regime.name_en),
             "law_unconfirmed": regime.law_unconfirmed,
-            "citation": regime.citation,
+            "citation": citation(regime.citation, letter.language),
             "right_of_access_section": section(regime.right_of_access_section),
             "time_limit_section": section(regime.time_limit_section),
             "fee_waiver_section": section(regime.fee_waiver_section),
@@ -90,8 +106,8 @@ def letter_context(letter: LetterRequest) -> dict:
                 }
                 for c in letter.categories
             ],
-            "records_from": formats.date_format(letter.records_from, "j F Y"),
-            "records_to": formats.date_format(letter.records_to, "j F Y"),
+            "records_from": _long_date(letter.records_from, letter.language),
+            "records_to": _long_date(letter.records_to, letter.language),
         }
 
 

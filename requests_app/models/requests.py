@@ -313,6 +313,7 @@ class LetterTemplate(models.Model):
         _("body"),
         help_text=_(
             "Django template syntax. Available: today, requester_name, requester_contact, "
+            "law_unconfirmed (no access law is confirmed: cite none), "
             "service_name, postal_address, law_name, citation, right_of_access_section, "
             "time_limit_section, fee_waiver_section (blank when unconfirmed), response_days, "
             "day_kind, categories (each with title and wording), records_from, records_to."

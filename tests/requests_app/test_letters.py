@@ -159,3 +159,20 @@ def test_only_people_on_the_target_and_organizers_get_its_letter(
     assert client.get(url).status_code == 403
     client.force_login(olivia)
     assert client.get(url).status_code == 200
+
+
+def test_a_letter_where_no_law_is_confirmed_cites_none_and_asks_which_applies(alpr):
+    text = letter_for("blood-tribe-police-service")
+    assert "UNCONFIRMED" not in text
+    assert "No statutory access regime" not in text
+    assert "Please tell me which access-to-information law or policy applies" in text
+    assert "within the time limit set by the Act" not in text
+
+
+def test_each_language_gets_its_own_citation_and_french_dates(alpr):
+    english = letter_for("toronto-police-service")
+    assert "(R.S.O. 1990, c. M.56)" in english
+    assert "L.R.O." not in english
+    french = letter_for("toronto-police-service", language="fr")
+    assert "(L.R.O. 1990, chap. M.56)" in french
+    assert "le 1er janvier 2019" in french
