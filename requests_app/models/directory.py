@@ -300,13 +300,29 @@ class RegimeRuleSet(models.Model):
                 )
                 % {"days": self.response_days}
             )
-        return str(
-            _(
+        if self._saturday_moves_deadline():
+            text = _(
                 "%(days)s calendar days, counted from the day after the request is received; "
                 "if the last day is a weekend or holiday, the next business day"
             )
-            % {"days": self.response_days}
-        )
+        else:
+            text = _(
+                "%(days)s calendar days, counted from the day after the request is received; "
+                "if the last day is a Sunday or holiday, the next day that is not"
+            )
+        return str(text % {"days": self.response_days})
+
+    def _saturday_moves_deadline(self) -> bool:
+        """Whether a calendar-day answer due on a Saturday is due on the next business day,
+        as the deadline engine counts it (an unconfirmed rule counts for an answer)."""
+        from ..deadlines import rules_for
+
+        try:
+            rules = rules_for(self.regime.jurisdiction)
+        except (KeyError, ValueError):
+            return True
+        moving = ("yes", "unconfirmed")
+        return rules.saturday_is_holiday in moving or rules.office_closed_rule in moving
 
     def appeal_window_text(self) -> str:
         if not self.appeal_window_days:
