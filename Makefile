@@ -19,6 +19,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Links in e-mails and calendar feeds point at the address the site is served on.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable

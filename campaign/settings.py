@@ -149,6 +149,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALPR records] "
+# allauth's own e-mails and pages address people by their address, never "a volunteer".
+ACCOUNT_USER_DISPLAY = lambda user: user.email  # noqa: E731
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
 LANGUAGE_CODE = "en"

@@ -294,7 +294,10 @@ def _services_plan(rows, progress: Progress | None) -> tuple[list[_Plan], list[R
         before = _service_row_without_parent(instance) if instance else None
         form = ServiceRowForm(data, instance=instance)
         plan, form_messages = _plan_row(line, slug, form, before, _service_row_without_parent)
-        messages += form_messages
+        # "a name is required" above already says what the form's own message would.
+        messages += [
+            m for m in form_messages if not (m.startswith("name_en:") and not row.get("name_en"))
+        ]
         if plan and not messages:
             plan.parent_slug = data.get("parent_slug", "")
             if (

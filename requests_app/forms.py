@@ -114,7 +114,10 @@ class LetterForm(forms.Form):
         label=_("Your contact details (address, e-mail or phone)"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Used in the letter only; the site does not store them."),
+        help_text=_(
+            "Used to write the letter. They are stored only if you log the letter as sent, "
+            "and then only the volunteers on this request and organizers can read it."
+        ),
     )
 
     def __init__(self, *args, campaign, **kwargs):

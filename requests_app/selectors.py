@@ -22,6 +22,7 @@ from .models import (
 )
 from .models.directory import search_key
 from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
+from .roles import is_organizer
 
 
 def directory_services(
@@ -212,6 +213,9 @@ def target_summary(campaign: Campaign, service: PoliceService, user) -> dict:
         .order_by("-created_at"),
         "has_offered": bool(signed_in and any(h.volunteer_id == user.pk for h in helpers)),
         "history": target_history(campaign, service)[:50],
+        # Why a claim ended can be personal: only the people on it and organizers read it.
+        "sees_reasons": is_organizer(user)
+        or bool(claim and signed_in and claim.is_worked_on_by(user)),
     }
 
 

@@ -82,6 +82,7 @@ def service_detail(request, slug):
         "rule_set": regime.rule_set_on(today),
         "upcoming_rule_sets": regime.upcoming_rule_sets(today),
         "filing_facts": service.filing_facts(),
+        "sources": list(dict.fromkeys([*service.sources, *regime.sources])),
         "targets": [
             selectors.target_summary(campaign, service, request.user)
             for campaign in selectors.open_campaigns()

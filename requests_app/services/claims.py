@@ -134,6 +134,13 @@ def claim_reassign(*, claim: Claim, to_volunteer, by, reason: str) -> Claim:
         _record(new, TargetActivity.Kind.REASSIGNED, actor=by, subject=to_volunteer, reason=reason)
     transaction.on_commit(
         lambda: email_send(
+            template="claim_released_by_organizer",
+            recipient=claim.volunteer,
+            context={"claim": claim, "reason": reason},
+        )
+    )
+    transaction.on_commit(
+        lambda: email_send(
             template="claim_reassigned_to_you",
             recipient=to_volunteer,
             context={"claim": new, "reason": reason},

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 
 from requests_app.models import Claim, ClaimHelper, TargetActivity
 from requests_app.services.claims import ClaimError, claim_create, stale_claims_review
@@ -228,7 +229,8 @@ def test_an_organizer_reassigns_a_target(
     alices_claim.refresh_from_db()
     assert alices_claim.ending == "reassigned"
     assert TargetActivity.objects.filter(kind="reassigned", subject=bob, actor=olivia).exists()
-    assert mail.outbox[-1].to == ["bob@example.org"]
+    assert [m.to for m in mail.outbox] == [["alice@example.org"], ["bob@example.org"]]
+    assert "Bob is local" in mail.outbox[0].body
 
 
 def test_helpers_offer_and_only_the_claimant_decides(
@@ -408,3 +410,20 @@ def test_reminders_go_out_in_the_volunteers_language(alice, campaign, service, s
     review_on((2026, 11, 12))
     assert mail.outbox[0].subject.startswith("Rappel")
     assert "15 novembre 2026" in mail.outbox[0].body
+
+
+def test_why_a_claim_ended_is_shown_only_to_the_people_on_it_and_organizers(
+    client, alice, bob, olivia, alices_claim, service
+):
+    release(Client(), alices_claim)  # not logged in: refused
+    client.force_login(alice)
+    release(client, alices_claim, reason="Personal reasons")
+    claim = claim_create(campaign=alices_claim.campaign, service=service, volunteer=bob)
+    client.force_login(olivia)
+    assert "Personal reasons" in client.get(service.get_absolute_url()).content.decode()
+    client.force_login(bob)  # now on the target
+    assert "Personal reasons" in client.get(service.get_absolute_url()).content.decode()
+    client.logout()
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert "Personal reasons" not in page
+    assert claim.pk
