@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local runs and tests use the embedded defaults; production sets DEBUG=false and SECRET_KEY.
 export DEBUG ?= true
 
-.PHONY: run test lint format bench messages install
+.PHONY: run test lint format messages install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
