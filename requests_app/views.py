@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import letters, selectors
+from .deadline_text import deadline_steps
 from .filetypes import KINDS
 from .forms import (
     DirectoryFilterForm,
@@ -407,11 +408,13 @@ def request_detail(request, pk):
             messages.success(request, _("The step is logged."))
             return redirect(access_request)
     today = timezone.localdate()
+    deadline = access_request.deadline(events)
     context = {
         "access_request": access_request,
         "events": events,
         "form": form if allowed else None,
-        "deadline": access_request.deadline(events),
+        "deadline": deadline,
+        "deadline_steps": deadline_steps(deadline) if deadline else [],
         "stated_due_on": access_request.stated_due_on(events),
         "overdue": access_request.is_overdue(today),
         "deemed_refusal": access_request.is_deemed_refusal(today),

@@ -416,3 +416,17 @@ def test_a_target_has_one_request_going_at_a_time(client, alice, alpr):
     )
     assert AccessRequest.objects.filter(police_service=target).count() == 2
     assert again.status == "filed"
+
+
+def test_the_request_page_explains_the_due_date_in_the_readers_language(client, alice, alpr):
+    request = file_for(alice, "vancouver-police-department", alpr, filed_on=date(2026, 11, 3))
+    client.force_login(alice)
+    english = client.get(request.get_absolute_url()).context["deadline_steps"]
+    assert english[0] == (
+        "Received Tuesday 3 November 2026; counting starts the next day, Wednesday 4 November 2026."
+    )
+    assert "Time limit: 30 business days." in english
+    assert "Not counted: Wednesday 11 November 2026, Remembrance Day." in english
+    assert english[-1] == "Due Wednesday 16 December 2026."
+    french = client.get(f"/fr{request.get_absolute_url()}").context["deadline_steps"]
+    assert french[-1] == "Échéance : mercredi 16 décembre 2026."

@@ -1,0 +1,83 @@
+"""How a due date was worked out, in the reader's language (the engine itself is pure)."""
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .deadlines import BUSINESS, CALENDAR, DueDate
+
+
+def _day(day) -> str:
+    return formats.date_format(day, "l j F Y")
+
+
+def _holiday(note) -> str:
+    return f"{note.name} ({_('unconfirmed')})" if note.unconfirmed else note.name
+
+
+def deadline_steps(due: DueDate) -> list[str]:
+    """The steps of `due`, one sentence each, as the request page shows them."""
+    kind = due.limit.day_kind
+    kind_label = _("calendar days") if kind == CALENDAR else _("business days")
+    steps = [
+        _("Received %(received)s; counting starts the next day, %(start)s.")
+        % {"received": _day(due.received_on), "start": _day(due.start_on)}
+    ]
+    if due.extension_days:
+        steps.append(
+            _("Time limit: %(days)s %(kind)s + an extension of %(extra)s = %(total)s %(kind)s.")
+            % {
+                "days": due.limit.days,
+                "extra": due.extension_days,
+                "total": due.total_days,
+                "kind": kind_label,
+            }
+        )
+    else:
+        steps.append(
+            _("Time limit: %(days)s %(kind)s.") % {"days": due.limit.days, "kind": kind_label}
+        )
+    if kind == CALENDAR:
+        steps.append(_("Calendar days: weekends and holidays count; only the last day can move."))
+    if kind == BUSINESS:
+        weekends = len(due.skipped_weekends)
+        if weekends:
+            steps.append(
+                ngettext(
+                    "Not counted: %(count)s Saturday or Sunday.",
+                    "Not counted: %(count)s Saturdays and Sundays.",
+                    weekends,
+                )
+                % {"count": weekends}
+            )
+        for note in due.skipped_holidays:
+            steps.append(
+                _("Not counted: %(day)s, %(holiday)s.")
+                % {"day": _day(note.day), "holiday": _holiday(note)}
+            )
+    for pause in due.pauses:
+        paused = len([n for n in due.paused_days if pause.covers(n.day)])
+        end = _day(pause.end) if pause.end else _("(not yet)")
+        steps.append(
+            _(
+                "Clock stopped for a fee estimate from %(start)s to %(end)s: %(count)s days not counted."
+            )
+            % {"start": _day(pause.start), "end": end, "count": paused}
+        )
+    if due.due_on is None:
+        steps.append(
+            _("On hold since %(day)s: no due date until the clock restarts.")
+            % {"day": _day(due.on_hold_since)}
+        )
+        return steps
+    steps.append(
+        _("Day %(number)s is %(day)s.")
+        % {"number": due.total_days, "day": _day(due.counted_through)}
+    )
+    for note in due.moved_past:
+        steps.append(
+            _("%(day)s: %(holiday)s, so the due date moves to the next day.")
+            % {"day": _day(note.day), "holiday": _holiday(note)}
+        )
+    steps.append(_("Due %(day)s.") % {"day": _day(due.due_on)})
+    return steps
