@@ -348,10 +348,11 @@ def letter(request, slug):
 @require_POST
 def request_file(request, slug):
     service, campaign = _target_for(request, slug)
+    letter_page = f"{reverse('requests_app:letter', args=[slug])}?campaign={campaign.slug}"
     form = FilingForm(request.POST, campaign=campaign)
     if not form.is_valid():
         _form_errors(request, form)
-        return redirect(f"{reverse('requests_app:letter', args=[slug])}?campaign={campaign.slug}")
+        return redirect(letter_page)
     data = form.cleaned_data
     try:
         access_request = request_services.request_file(
@@ -371,7 +372,7 @@ def request_file(request, slug):
         )
     except request_services.RequestError as error:
         messages.error(request, str(error))
-        return redirect(f"{reverse('requests_app:letter', args=[slug])}?campaign={campaign.slug}")
+        return redirect(letter_page)
     messages.success(request, _("The request is logged as filed."))
     return redirect(access_request)
 
