@@ -9,16 +9,13 @@ import os
 
 import pytest
 
+from requests_app.directory_csv import reference_data_load
+from requests_app.models import PoliceService
 from requests_app.roles import organizer_grant
 
 from .factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -66,9 +63,16 @@ def olivia(db):
     return user
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The Canadian directory shipped in data/, loaded once per session as `make run` loads
+    it; every test runs in a transaction rolled back after it, so the data stays as loaded."""
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
 @pytest.fixture
 def directory(db):
-    """The Canadian directory shipped in data/, loaded as `make run` loads it."""
-    from requests_app.directory_csv import reference_data_load
-
-    return reference_data_load()
+    """The shipped directory (reloaded after a transactional test has emptied the tables)."""
+    if not PoliceService.objects.exists():
+        reference_data_load()

@@ -61,6 +61,8 @@ class RegimeRuleSetFactory(factory.django.DjangoModelFactory):
 class PoliceServiceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PoliceService
+        # A slug of the shipped directory (loaded for every test) names that service.
+        django_get_or_create = ["slug"]
 
     name_en = factory.Sequence(lambda n: f"Town {n} Police Service")
     slug = factory.LazyAttribute(lambda s: slugify(s.name_en))

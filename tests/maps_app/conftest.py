@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 
 from maps_app.models import CameraLocation
 from maps_app.services import provinces_load
-from requests_app.models import AccessRequest, Finding, Release, StoredFile
-from tests.factories import CampaignFactory, PoliceServiceFactory
+from requests_app.models import AccessRequest, Finding, PoliceService, Release, StoredFile
+from tests.factories import CampaignFactory
 
 PROVINCES = Path(settings.BASE_DIR) / "data" / "provinces.geojson"
 
@@ -55,24 +55,22 @@ def campaign(db):
     return CampaignFactory()
 
 
+def _shipped(slug: str, latitude: str, longitude: str) -> PoliceService:
+    """A service of the shipped directory, placed at a known point for exact assertions."""
+    PoliceService.objects.filter(slug=slug).update(
+        latitude=Decimal(latitude), longitude=Decimal(longitude)
+    )
+    return PoliceService.objects.select_related("regime").get(slug=slug)
+
+
 @pytest.fixture
 def toronto(db):
-    return PoliceServiceFactory(
-        name_en="Toronto Police Service",
-        slug="toronto-police-service",
-        latitude=Decimal("43.6532"),
-        longitude=Decimal("-79.3832"),
-    )
+    return _shipped("toronto-police-service", "43.6532", "-79.3832")
 
 
 @pytest.fixture
 def ottawa(db):
-    return PoliceServiceFactory(
-        name_en="Ottawa Police Service",
-        slug="ottawa-police-service",
-        latitude=Decimal("45.4215"),
-        longitude=Decimal("-75.6972"),
-    )
+    return _shipped("ottawa-police-service", "45.4215", "-75.6972")
 
 
 def make_camera(**fields) -> CameraLocation:

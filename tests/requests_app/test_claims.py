@@ -92,7 +92,7 @@ def test_a_claim_that_breaks_a_rule_changes_nothing(
         service.active = False
         service.save()
     elif situation == "ended campaign":
-        campaign.ends_on = date(2026, 2, 1)
+        campaign.ends_on = campaign.starts_on
         campaign.save()
     elif situation == "inactive campaign":
         campaign.active = False

@@ -19,10 +19,10 @@ from tests.factories import AccessRegimeFactory, PoliceServiceFactory
 HEADER = "slug,name_en,kind,province,latitude,longitude,regime_code,parent_slug,hq_city\n"
 GOOD = (
     HEADER
-    + "barrie-police-service,Barrie Police Service,municipal,ON,44.4001,-79.6663,ON-MFIPPA,,Barrie\n"
-    + ",Service de police de Québec,municipal,QC,46.8123,-71.2145,QC-ACCESS,,Québec\n"
-    + "rcmp,RCMP,federal,CA,45.4215,-75.6972,CA-FED-ATIA,,Ottawa\n"
-    + "rcmp-k-division,RCMP K Division,federal,AB,53.5461,-113.4938,CA-FED-ATIA,rcmp,Edmonton\n"
+    + "lakeview-police-service,Lakeview Police Service,municipal,ON,44.4001,-79.6663,ON-MFIPPA,,Lakeview\n"
+    + ",Service de police de Saint-Édouard,municipal,QC,46.8123,-71.2145,QC-ACCESS,,Saint-Édouard\n"
+    + "northern-federal-police,Northern Federal Police,federal,CA,45.4215,-75.6972,CA-FED-ATIA,,Ottawa\n"
+    + "northern-federal-police-k,Northern Federal Police K Division,federal,AB,53.5461,-113.4938,CA-FED-ATIA,northern-federal-police,Edmonton\n"
 )
 
 
@@ -33,12 +33,20 @@ def regimes(db):
     AccessRegimeFactory(code="CA-FED-ATIA", jurisdiction="CA", short_name="ATIA")
 
 
+@pytest.fixture
+def shipped_count(regimes):
+    """How many services the shipped directory holds before the test imports anything."""
+    return PoliceService.objects.count()
+
+
 def test_a_good_file_creates_the_services_and_a_second_run_changes_nothing(regimes):
     report = directory_import(GOOD)
     assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
-    quebec = PoliceService.objects.get(slug="service-de-police-de-quebec")
-    assert quebec.regime.code == "QC-ACCESS"
-    assert PoliceService.objects.get(slug="rcmp-k-division").parent.slug == "rcmp"
+    edouard = PoliceService.objects.get(slug="service-de-police-de-saint-edouard")
+    assert edouard.regime.code == "QC-ACCESS"
+    assert PoliceService.objects.get(slug="northern-federal-police-k").parent.slug == (
+        "northern-federal-police"
+    )
 
     again = directory_import(GOOD)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
@@ -46,25 +54,25 @@ def test_a_good_file_creates_the_services_and_a_second_run_changes_nothing(regim
 
 def test_it_updates_by_slug_and_keeps_columns_the_file_leaves_out(regimes):
     directory_import(GOOD)
-    PoliceService.objects.filter(slug="barrie-police-service").update(
-        foi_email="foi@barrie.example"
+    PoliceService.objects.filter(slug="lakeview-police-service").update(
+        foi_email="foi@lakeview.example"
     )
     report = directory_import(
         "slug,name_en,kind,province,latitude,longitude,regime_code\n"
-        "barrie-police-service,Barrie Police,municipal,ON,44.4,-79.6663,ON-MFIPPA\n"
+        "lakeview-police-service,Lakeview Police,municipal,ON,44.4,-79.6663,ON-MFIPPA\n"
     )
     assert (report.created, report.updated) == (0, 1)
-    barrie = PoliceService.objects.get(slug="barrie-police-service")
-    assert barrie.name_en == "Barrie Police"
-    assert barrie.foi_email == "foi@barrie.example"
-    assert barrie.hq_city == "Barrie"
+    lakeview = PoliceService.objects.get(slug="lakeview-police-service")
+    assert lakeview.name_en == "Lakeview Police"
+    assert lakeview.foi_email == "foi@lakeview.example"
+    assert lakeview.hq_city == "Lakeview"
 
 
-def test_a_dry_run_reports_and_writes_nothing(regimes):
+def test_a_dry_run_reports_and_writes_nothing(shipped_count):
     report = directory_import(GOOD, dry_run=True)
     assert report.created == 4
     assert "would be created" in report.summary()
-    assert PoliceService.objects.count() == 0
+    assert PoliceService.objects.count() == shipped_count
 
 
 BAD_ROWS = [
@@ -74,7 +82,7 @@ BAD_ROWS = [
     ("longitude out of range", "x,X Police,municipal,ON,44,12,ON-MFIPPA,,", "longitude:"),
     ("not a number", "x,X Police,municipal,ON,north,-79,ON-MFIPPA,,", "latitude:"),
     ("missing name", "x,,municipal,ON,44,-79,ON-MFIPPA,,", "name_en: a name is required"),
-    ("duplicate slug", "barrie-police-service,B2,municipal,ON,44,-79,ON-MFIPPA,,", "already used on line 2"),
+    ("duplicate slug", "lakeview-police-service,B2,municipal,ON,44,-79,ON-MFIPPA,,", "already used on line 2"),
     ("bad kind", "x,X Police,secret,ON,44,-79,ON-MFIPPA,,", "kind: Select a valid"),
     ("unknown parent", "x,X Police,municipal,ON,44,-79,ON-MFIPPA,nobody,", "no service has the slug nobody"),
     ("law of another province", "x,X Police,municipal,ON,44,-79,QC-ACCESS,,", "QC-ACCESS is a law of QC"),
@@ -83,7 +91,7 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize(("row", "reason"), [r[1:] for r in BAD_ROWS], ids=[r[0] for r in BAD_ROWS])
-def test_one_bad_row_applies_nothing_and_names_its_line(regimes, row, reason):
+def test_one_bad_row_applies_nothing_and_names_its_line(shipped_count, row, reason):
     text = GOOD.splitlines()[0] + "\n" + GOOD.splitlines()[1] + "\n" + row + "\n"
     with pytest.raises(DirectoryImportError) as caught:
         directory_import(text)
@@ -91,10 +99,10 @@ def test_one_bad_row_applies_nothing_and_names_its_line(regimes, row, reason):
     assert len(errors) == 1
     assert errors[0].line == 3
     assert reason in str(errors[0])
-    assert PoliceService.objects.count() == 0
+    assert PoliceService.objects.count() == shipped_count
 
 
-def test_every_bad_row_is_reported_with_its_own_line(regimes):
+def test_every_bad_row_is_reported_with_its_own_line(shipped_count):
     text = (
         HEADER
         + "a,A Police,municipal,ON,44,-79,ON-NOPE,,\n"
@@ -106,7 +114,7 @@ def test_every_bad_row_is_reported_with_its_own_line(regimes):
         directory_import(text)
     assert [e.line for e in caught.value.report.errors] == [2, 4, 6]
     assert caught.value.report.summary() == "3 bad row(s); nothing was imported."
-    assert PoliceService.objects.count() == 0
+    assert PoliceService.objects.count() == shipped_count
 
 
 def test_a_file_without_the_needed_columns_is_refused(regimes):
@@ -132,13 +140,13 @@ def test_the_shipped_directory_round_trips_without_loss(directory):
     assert again.getvalue() == exported.getvalue()
 
 
-def test_the_commands_import_and_export(regimes, tmp_path, capsys):
+def test_the_commands_import_and_export(shipped_count, tmp_path, capsys):
     source = tmp_path / "in.csv"
     source.write_text(GOOD, encoding="utf-8")
     call_command("import_directory", str(source), "--dry-run")
-    assert PoliceService.objects.count() == 0
+    assert PoliceService.objects.count() == shipped_count
     call_command("import_directory", str(source))
-    assert PoliceService.objects.count() == 4
+    assert PoliceService.objects.count() == shipped_count + 4
 
     target = tmp_path / "out.csv"
     call_command("export_directory", str(target))
