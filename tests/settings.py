@@ -9,6 +9,6 @@ import os
 # Local defaults, as `make test` sets them; CI and a developer's .env may say otherwise.
 os.environ.setdefault("DEBUG", "true")
 
-from campaign.settings import *  # noqa: E402, F403
+from campaign.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
