@@ -8,6 +8,9 @@ PORT ?= 8000
 
 # Local runs and tests use the embedded defaults; production sets DEBUG=false and SECRET_KEY.
 export DEBUG ?= true
+# The local settings `make run` writes once, so that `.venv/bin/python manage.py ...` works
+# as printed in another terminal (never overwritten: delete it to start over).
+ENV_FILE ?= .env
 
 .PHONY: run test lint format messages install
 
@@ -19,11 +22,17 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+$(ENV_FILE):
+	@printf '%s\n' \
+	  '# Local development settings, written by `make run` (production: see .env.example).' \
+	  'DEBUG=true' \
+	  "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@ (local settings: DEBUG=true and a private SECRET_KEY)."
+
 # Links in e-mails and calendar feeds point at the address the site is served on.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(ENV_FILE)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
 	$(MANAGE) load_reference_data
 	@echo ""
 	@echo "  The campaign site is starting at http://$(HOST):$(PORT)/"

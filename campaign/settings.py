@@ -16,8 +16,12 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+# Variables already in the environment win over the file. `make run` writes a local .env
+# (debug on, a private key) so that the commands it prints run as printed; ENV_FILE names
+# another file, or none when empty.
+ENV_FILE = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    env.read_env(ENV_FILE)
 
 
 def _read(name, parse, default):
@@ -42,7 +46,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "Environment variable SECRET_KEY must be set when DEBUG is off "
-            "(`make run` sets DEBUG=true for local use)."
+            "(for local use, `make run` writes a .env file with DEBUG=true and a key)."
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 

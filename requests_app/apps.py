@@ -3,12 +3,6 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_organizers(sender, **kwargs):
-    from .roles import organizers_group_sync
-
-    organizers_group_sync()
-
-
 def _remember_language(sender, request, user, **kwargs):
     """A new volunteer gets e-mails in the language they signed up in."""
     from django.utils.translation import get_language
@@ -22,9 +16,24 @@ def _remember_language(sender, request, user, **kwargs):
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
     verbose_name = _("Directory and requests")
+    # What organizers edit in the admin besides coordinating (requests_app/roles.py).
+    organizer_models = (
+        "accessregime",
+        "regimeruleset",
+        "policeservice",
+        "campaign",
+        "recordcategory",
+        "claim",
+        "targetactivity",
+        "accessrequest",
+        "requestevent",
+        "lettertemplate",
+    )
 
     def ready(self):
         from allauth.account.signals import user_signed_up
 
-        post_migrate.connect(_sync_organizers, sender=self)
+        from .roles import organizer_permissions_sync
+
+        post_migrate.connect(organizer_permissions_sync, sender=self)
         user_signed_up.connect(_remember_language, dispatch_uid="remember_language")

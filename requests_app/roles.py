@@ -1,43 +1,45 @@
-"""Who is an organizer. Organizers are a group holding the coordinate_campaign permission."""
+"""Who is an organizer. Organizers are a group holding the coordinate_campaign permission.
 
+Besides coordinating, organizers edit the directory and moderate in the admin. Each app
+declares the models organizers manage (`organizer_models` on its AppConfig) and connects
+`organizer_permissions_sync` to its own post_migrate, which runs after Django has created
+that app's permissions: so a fresh database gets them all in one `migrate`.
+"""
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 ORGANIZERS_GROUP = "Organizers"
 COORDINATE_PERMISSION = "requests_app.coordinate_campaign"
-
-# Besides coordinating, organizers edit the directory and moderate in the admin.
-ORGANIZER_MODEL_PERMISSIONS = {
-    "requests_app": [
-        "accessregime",
-        "regimeruleset",
-        "policeservice",
-        "campaign",
-        "recordcategory",
-        "claim",
-        "targetactivity",
-        "accessrequest",
-        "requestevent",
-        "lettertemplate",
-    ],
-    "maps_app": ["cameralocation", "camerarevision", "servicearea", "provinceboundary"],
-}
 
 
 def is_organizer(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(COORDINATE_PERMISSION))
 
 
-def organizers_group_sync() -> Group:
-    """Create the Organizers group if needed and give it its permissions (idempotent)."""
-    group, _created = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
+def _organizer_permissions(app_configs) -> Q:
+    wanted = Q(pk__in=[])
+    for config in app_configs:
+        models = getattr(config, "organizer_models", ())
+        if models:
+            wanted |= Q(content_type__app_label=config.label, content_type__model__in=models)
     app_label, codename = COORDINATE_PERMISSION.split(".")
-    perms = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    for app, models in ORGANIZER_MODEL_PERMISSIONS.items():
-        perms = perms | Permission.objects.filter(
-            content_type__app_label=app, content_type__model__in=models
-        )
-    group.permissions.add(*perms)
+    return wanted | Q(content_type__app_label=app_label, codename=codename)
+
+
+def organizers_group_sync(app_configs=None) -> Group:
+    """Create the Organizers group if needed and give it the permissions the apps declare
+    (all apps, or the ones given); idempotent."""
+    group, _created = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
+    configs = apps.get_app_configs() if app_configs is None else app_configs
+    group.permissions.add(*Permission.objects.filter(_organizer_permissions(configs)))
     return group
+
+
+def organizer_permissions_sync(sender, **kwargs) -> None:
+    """post_migrate receiver: add the migrated app's organizer permissions to the group."""
+    organizers_group_sync([sender])
 
 
 def organizer_grant(user) -> None:

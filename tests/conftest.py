@@ -63,12 +63,21 @@ def olivia(db):
     return user
 
 
+def _uses_the_database(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(names)
+    )
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """The Canadian directory shipped in data/, loaded once per session as `make run` loads
-    it; every test runs in a transaction rolled back after it, so the data stays as loaded."""
-    with django_db_blocker.unblock():
-        reference_data_load()
+    it; every test runs in a transaction rolled back after it, so the data stays as loaded.
+    (Without a database test in the run no test database exists, and nothing is loaded.)"""
+    if any(_uses_the_database(item) for item in request.session.items):
+        with django_db_blocker.unblock():
+            reference_data_load()
 
 
 @pytest.fixture

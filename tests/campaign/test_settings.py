@@ -33,7 +33,8 @@ VARIABLES = [
 
 def load_settings(**variables):
     env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
-    env.update(variables, DJANGO_SETTINGS_MODULE="campaign.settings")
+    # ENV_FILE="": a developer's local .env must not answer for the variables under test.
+    env.update({"ENV_FILE": "", **variables}, DJANGO_SETTINGS_MODULE="campaign.settings")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + PROBE],
         cwd=ROOT,
