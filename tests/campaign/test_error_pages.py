@@ -2,25 +2,31 @@
 
 import pytest
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import path
-from django.views.defaults import permission_denied
 
 from campaign.urls import urlpatterns as site_urlpatterns
+
+
+def closed_view(request):
+    raise PermissionDenied("Only the team may open this.")
 
 
 def broken_view(request):
     raise DatabaseError("the database is down")
 
 
-# The site's addresses plus one page that fails, in both languages.
+# The site's addresses plus a closed page and a failing one, in both languages.
 urlpatterns = [
     *site_urlpatterns,
-    *i18n_patterns(path("broken/", broken_view), prefix_default_language=False),
+    *i18n_patterns(
+        path("closed/", closed_view),
+        path("broken/", broken_view),
+        prefix_default_language=False,
+    ),
 ]
 
 
@@ -44,18 +50,19 @@ def test_a_volunteer_is_told_why_a_letter_page_is_closed_and_what_to_do(client, 
     assert 'href="/static/css/site.css"' in html
 
 
-def test_the_403_page_shows_the_reason_given_by_the_view(rf, bob):
-    request = rf.get("/dashboard/")
-    request.user = bob
-    response = permission_denied(request, PermissionDenied("Only organizers see the dashboard."))
-    assert "Only organizers see the dashboard." in response.content.decode()
+@pytest.mark.urls(__name__)
+def test_the_403_page_shows_the_reason_given_by_the_view(client, bob):
+    client.force_login(bob)
+    response = client.get("/closed/")
+    assert response.status_code == 403
+    assert "Only the team may open this." in response.content.decode()
 
 
-def test_the_403_page_offers_a_visitor_who_is_not_logged_in_the_login_page(rf):
-    request = rf.get("/dashboard/")
-    request.user = AnonymousUser()
-    response = permission_denied(request, PermissionDenied())
-    assert 'href="/accounts/login/?next=/dashboard/"' in response.content.decode()
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
+def test_the_403_page_offers_a_visitor_who_is_not_logged_in_the_login_page(client):
+    response = client.get("/closed/")
+    assert 'href="/accounts/login/?next=/closed/"' in response.content.decode()
 
 
 @pytest.mark.django_db
