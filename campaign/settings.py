@@ -304,4 +304,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, "INFO")},
+    # Django gives its logger a console handler of its own and lets records propagate too,
+    # so each line printed twice; without its handlers they reach the root console once.
+    # (django.server keeps its own handler and does not propagate.)
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }

@@ -1,6 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -17,6 +20,9 @@ router.register("findings", requests_api.FindingViewSet, basename="finding")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon; lazy so the static
+    # manifest is read on the first request, not at import.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     # A data file, the same in every language.
     path("findings.csv", requests_views.findings_csv, name="findings_csv"),
     path("api/v1/", include(router.urls)),

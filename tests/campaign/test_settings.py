@@ -31,12 +31,12 @@ VARIABLES = [
 ]  # fmt: skip
 
 
-def load_settings(**variables):
+def load_settings(probe=PROBE, **variables):
     env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
     # ENV_FILE="": a developer's local .env must not answer for the variables under test.
     env.update({"ENV_FILE": "", **variables}, DJANGO_SETTINGS_MODULE="campaign.settings")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + PROBE],
+        [sys.executable, "-c", "import django; django.setup()\n" + probe],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -100,3 +100,11 @@ def test_a_bad_value_stops_start_up_naming_the_variable(variables, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr.splitlines()[-1]
+
+
+def test_each_log_line_is_printed_once():
+    # django.setup() installs Django's logging and then ours, as the dev server does.
+    probe = "import logging\nlogging.getLogger('django.request').warning('Not Found: /probe')"
+    result = load_settings(probe, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["Not Found: /probe"]
