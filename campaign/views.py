@@ -38,10 +38,10 @@ def dashboard(request):
             coverage=coverage,
             totals={
                 key: sum(row[key] for row in coverage)
-                for key in ["services", "covered", *selectors.TargetStatus.LABELS]
+                for key in ["services", "covered", *selectors.TargetStatus.values]
             },
             attention=selectors.claims_needing_attention(campaign, today),
             overdue=selectors.overdue_requests(campaign, today),
-            status_labels=selectors.TargetStatus.LABELS,
+            statuses=selectors.TargetStatus.choices,
         )
     return render(request, "campaign/dashboard.html", context)

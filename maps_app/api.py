@@ -74,6 +74,13 @@ def parse_choice(raw: str | None, choices, name: str) -> str:
     return raw
 
 
+def _campaign(slug: str):
+    campaign = selectors.map_campaign(slug)
+    if slug and campaign is None:
+        raise BadParameter(_("No open campaign has that slug."))
+    return campaign
+
+
 def _respond(request, entry: CachedBody, content_type: str) -> HttpResponse:
     if entry.etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
@@ -94,12 +101,9 @@ def coverage(request):
     """Police services by campaign status and provinces by share covered (public)."""
     try:
         zoom = parse_zoom(request.GET.get("zoom"), default=4)
+        campaign = _campaign(request.GET.get("campaign", ""))
     except BadParameter as error:
         return _bad(str(error))
-    slug = request.GET.get("campaign", "")
-    campaign = selectors.map_campaign(slug)
-    if slug and campaign is None:
-        return _bad(_("No open campaign has that slug."))
     params = {"zoom": zoom, "campaign": campaign.pk if campaign else None}
     entry = cached_body("coverage", params, lambda: selectors.coverage_geojson(campaign, zoom))
     return _respond(request, entry, "application/geo+json")
@@ -114,18 +118,24 @@ def cameras(request):
         vendor = parse_choice(request.GET.get("vendor"), Vendor.values, "vendor")
         source = parse_choice(request.GET.get("source"), CameraLocation.Source.values, "source")
         province = parse_choice(request.GET.get("province"), Province.values, "province")
+        campaign = _campaign(request.GET.get("campaign", ""))
     except BadParameter as error:
         return _bad(str(error))
+    # The demo campaign's map shows its fictional cameras, every other map the real ones.
+    demo = bool(campaign and campaign.is_demo)
     params = {
         "bbox": [round(v, 5) for v in (bbox.west, bbox.south, bbox.east, bbox.north)],
         "zoom": zoom,
         "vendor": vendor,
         "source": source,
         "province": province,
+        "demo": demo,
     }
 
     def build():
-        public = selectors.public_cameras(vendor=vendor, source=source, province=province)
+        public = selectors.public_cameras(
+            vendor=vendor, source=source, province=province, demo=demo
+        )
         return selectors.cameras_geojson(camera_view(public, bbox, zoom), public)
 
     return _respond(request, cached_body("cameras", params, build), "application/geo+json")

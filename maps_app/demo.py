@@ -189,12 +189,10 @@ def demo_load(*, today: date | None = None) -> DemoReport:
     if not ProvinceBoundary.objects.exists():
         provinces_load()
     report = DemoReport()
-    # Older than any real campaign, so it is the one pages show while it exists.
-    starts = min(
-        [today - timedelta(days=240), *Campaign.objects.values_list("starts_on", flat=True)]
-    ) - timedelta(days=1)
+    starts = today - timedelta(days=240)
     campaign = Campaign.objects.create(
         slug=DEMO_SLUG,
+        is_demo=True,
         name="[Demo] Fictional ALPR records campaign",
         name_fr="[Démo] Campagne fictive sur les LAPI",
         description="Fictional demonstration data. Nothing here is real.",
@@ -314,6 +312,7 @@ def demo_load(*, today: date | None = None) -> DemoReport:
             for index in range(int(facts[FindingField.FIXED_CAMERAS]["number"])):
                 lat, lon = _offset(service, index)
                 camera = CameraLocation.objects.create(
+                    is_demo=True,
                     latitude=lat,
                     longitude=lon,
                     directions=[(index * 90 + 45) % 360],
@@ -342,6 +341,7 @@ def demo_load(*, today: date | None = None) -> DemoReport:
         ):
             lat, lon = _offset(service, index)
             camera = CameraLocation.objects.create(
+                is_demo=True,
                 latitude=lat,
                 longitude=lon,
                 directions=[180, 0],

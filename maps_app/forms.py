@@ -135,7 +135,7 @@ class MapFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All")), *TargetStatus.LABELS.items()],
+        choices=[("", _("All")), *TargetStatus.choices],
     )
     vendor = forms.ChoiceField(
         label=_("Camera vendor"), required=False, choices=[("", _("All")), *Vendor.choices]

@@ -93,6 +93,11 @@ class CameraLocationQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=CameraLocation.Status.APPROVED)
 
+    def public(self, *, demo: bool = False):
+        """Approved cameras the public sees: the real ones, or with `demo` the fictional
+        ones of the demo campaign (never both, so demo cameras never count as real)."""
+        return self.approved().filter(is_demo=demo)
+
     def visible_to(self, user):
         """Approved cameras for everyone; a volunteer's own submissions; all for organizers."""
         from requests_app.roles import is_organizer
@@ -182,6 +187,11 @@ class CameraLocation(models.Model):
         _("confidence"), max_length=10, choices=Confidence, default=Confidence.LIKELY
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    is_demo = models.BooleanField(
+        _("demonstration data"),
+        default=False,
+        help_text=_("A fictional camera of the demo campaign (`load_demo`)."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

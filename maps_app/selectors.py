@@ -20,7 +20,7 @@ from .clustering import CameraView
 from .models import CameraLocation, ProvinceBoundary, ServiceArea
 
 # Campaign status colours on the map; a status the campaign does not have yet (appeals)
-# is ready here and appears in the legend once TargetStatus.LABELS holds it.
+# is ready here and appears in the legend once TargetStatus holds it.
 STATUS_COLOURS = {
     TargetStatus.UNCLAIMED: "#8a939e",
     TargetStatus.CLAIMED: "#2b6cb0",
@@ -36,15 +36,17 @@ def legend() -> list[dict]:
     """The statuses the campaign knows, in order, with their label and colour."""
     return [
         {"status": status, "label": label, "colour": STATUS_COLOURS.get(status, FALLBACK_COLOUR)}
-        for status, label in TargetStatus.LABELS.items()
+        for status, label in TargetStatus.choices
     ]
 
 
 def map_campaign(slug: str = "") -> Campaign | None:
-    """The campaign the map shows: an open one named in the address, or the default."""
-    if slug:
-        return requests_selectors.open_campaigns().filter(slug=slug).first()
-    return requests_selectors.default_campaign()
+    """The campaign the map shows: an open one named in the address, or the default; None
+    for a slug that names no open campaign."""
+    try:
+        return requests_selectors.chosen_campaign(slug)
+    except Campaign.DoesNotExist:
+        return None
 
 
 def findings_by_service(campaign: Campaign) -> dict[int, dict]:
@@ -58,14 +60,13 @@ def findings_by_service(campaign: Campaign) -> dict[int, dict]:
 
 def counters(campaign: Campaign | None) -> dict:
     """The map's headline figures, all public."""
-    cameras = CameraLocation.objects.approved().count()
+    cameras = CameraLocation.objects.public(demo=bool(campaign and campaign.is_demo)).count()
     if campaign is None:
         return {"services": 0, "covered": 0, "filed": 0, "releases": 0, "cameras": cameras}
-    statuses = requests_selectors.target_statuses(campaign)
-    active = set(PoliceService.objects.filter(active=True).values_list("pk", flat=True))
+    coverage = requests_selectors.coverage_by_province(campaign)
     return {
-        "services": len(active),
-        "covered": sum(1 for pk, s in statuses.items() if pk in active and s != "unclaimed"),
+        "services": sum(row["services"] for row in coverage),
+        "covered": sum(row["covered"] for row in coverage),
         "filed": AccessRequest.objects.filed().filter(campaign=campaign).count(),
         "releases": Release.objects.approved().filter(request__campaign=campaign).count(),
         "cameras": cameras,
@@ -96,7 +97,6 @@ def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
     statuses = requests_selectors.target_statuses(campaign) if campaign else {}
     findings = findings_by_service(campaign) if campaign else {}
     features = []
-    per_province: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     for service in services:
         status = statuses.get(service.pk, TargetStatus.UNCLAIMED)
         point = {
@@ -128,13 +128,12 @@ def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
                 },
             }
         )
-        row = per_province[service.province]
-        row["services"] += 1
-        row[status] += 1
+    coverage = {
+        row["province"]: row for row in requests_selectors.coverage_by_province(campaign, statuses)
+    }
     for province in ProvinceBoundary.objects.defer("geometry").order_by("code"):
-        row = per_province.get(province.code, {})
-        total = row.get("services", 0)
-        covered = total - row.get(TargetStatus.UNCLAIMED, 0)
+        row = coverage.get(province.code, {})
+        total, covered = row.get("services", 0), row.get("covered", 0)
         features.append(
             {
                 "type": "Feature",
@@ -177,8 +176,10 @@ def _has_area(service: PoliceService) -> bool:
 # --- Cameras -------------------------------------------------------------------------------
 
 
-def public_cameras(*, vendor: str = "", source: str = "", province: str = "") -> QuerySet:
-    cameras = CameraLocation.objects.approved()
+def public_cameras(
+    *, vendor: str = "", source: str = "", province: str = "", demo: bool = False
+) -> QuerySet:
+    cameras = CameraLocation.objects.public(demo=demo)
     if vendor:
         cameras = cameras.filter(vendor=vendor)
     if source:

@@ -41,7 +41,7 @@ def _map_config(request, campaign, *, embed: bool) -> dict:
         "colours": {item["status"]: item["colour"] for item in selectors.legend()},
         "fallbackColour": selectors.FALLBACK_COLOUR,
         "labels": {
-            "status": {k: str(v) for k, v in TargetStatus.LABELS.items()},
+            "status": {k: str(v) for k, v in TargetStatus.choices},
             "vendor": {k: str(v) for k, v in Vendor.choices},
             "kind": {k: str(v) for k, v in CameraLocation.Kind.choices},
             "mount": {k: str(v) for k, v in CameraLocation.Mount.choices},
@@ -272,7 +272,7 @@ def camera_photo(request, pk):
 
 def _export_cameras():
     return (
-        CameraLocation.objects.approved().select_related("police_service", "release").order_by("pk")
+        CameraLocation.objects.public().select_related("police_service", "release").order_by("pk")
     )
 
 

@@ -1,10 +1,11 @@
-"""How a due date was worked out, in the reader's language (the engine itself is pure)."""
+"""How a due date was worked out, in the reader's language: the one explanation, shown on
+the request page and printed by the `due_date` command (the engine itself is pure)."""
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .deadlines import BUSINESS, CALENDAR, DueDate
+from .deadlines import BUSINESS, CALENDAR, RESPONSE, DueDate
 
 
 def _day(day) -> str:
@@ -12,7 +13,7 @@ def _day(day) -> str:
 
 
 def _holiday(note) -> str:
-    return f"{note.name} ({_('unconfirmed')})" if note.unconfirmed else note.name
+    return f"{note.name} ({_('not confirmed')})" if note.unconfirmed else note.name
 
 
 def deadline_steps(due: DueDate) -> list[str]:
@@ -80,4 +81,25 @@ def deadline_steps(due: DueDate) -> list[str]:
             % {"day": _day(note.day), "holiday": _holiday(note)}
         )
     steps.append(_("Due %(day)s.") % {"day": _day(due.due_on)})
+    return steps + unconfirmed_steps(due)
+
+
+def unconfirmed_steps(due: DueDate) -> list[str]:
+    """What rests on a rule the sources do not confirm, and what the other reading gives."""
+    steps = []
+    if due.unconfirmed:
+        days = ", ".join(f"{_day(n.day)} ({n.name})" for n in due.unconfirmed)
+        if due.purpose == RESPONSE:
+            text = _(
+                "Not confirmed: %(days)s. For an answer the site reads them as days that do "
+                "not count, which gives the later date."
+            )
+        else:
+            text = _(
+                "Not confirmed: %(days)s. For an appeal the site counts them as ordinary "
+                "days, which gives the earlier date."
+            )
+        steps.append(text % {"days": days})
+    if due.alternative_due_on:
+        steps.append(_("The other reading gives %(day)s.") % {"day": _day(due.alternative_due_on)})
     return steps

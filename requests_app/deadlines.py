@@ -1,7 +1,8 @@
 """Due dates for access-to-information requests, computed from the law.
 
-Pure Python (no Django), so the request page, the API, the dashboard and the
-``due_date`` command all get the same answer.
+Pure functions (no database, no settings; only the shared vocabularies of
+``choices.py``), so the request page, the API, the dashboard and the ``due_date``
+command all get the same answer.
 
 How a due date is worked out
 ----------------------------
@@ -50,16 +51,17 @@ from pathlib import Path
 import holidays as holidays_package
 from holidays.constants import GOVERNMENT, OPTIONAL, PUBLIC
 
-CALENDAR = "calendar"
-BUSINESS = "business"
-DAY_KINDS = (CALENDAR, BUSINESS)
+from .choices import Answer, DayKind
+
+CALENDAR, BUSINESS = DayKind.CALENDAR, DayKind.BUSINESS
+DAY_KINDS = tuple(DayKind)
 
 RESPONSE = "response"
 APPEAL = "appeal"
 PURPOSES = (RESPONSE, APPEAL)
 
-YES, NO, UNCONFIRMED = "yes", "no", "unconfirmed"
-TRI_STATES = (YES, NO, UNCONFIRMED)
+YES, NO, UNCONFIRMED = Answer.YES, Answer.NO, Answer.UNCONFIRMED
+TRI_STATES = tuple(Answer)
 
 RULES_CSV = Path(__file__).resolve().parent.parent / "data" / "time_computation.csv"
 
@@ -193,14 +195,14 @@ class JurisdictionRules:
     source_urls: tuple[str, ...]
     notes: str
 
-    @property
-    def has_unconfirmed_rules(self) -> bool:
-        return bool(
-            self.unconfirmed_holidays
-            or self.unconfirmed_observed_rules
-            or UNCONFIRMED
-            in (self.saturday_is_holiday, self.office_closed_rule, self.moves_past_saturday)
-        )
+    def saturday_moves_a_calendar_deadline(self) -> Answer:
+        """Whether a calendar-day limit ending on a Saturday runs on to the next day, as
+        `_Reading.last_day_moves` counts it: yes when a confirmed rule says so, unconfirmed
+        when only an unconfirmed rule would (a response then takes the later date)."""
+        states = (self.saturday_is_holiday, self.office_closed_rule)
+        if YES in states:
+            return Answer.YES
+        return Answer.UNCONFIRMED if UNCONFIRMED in states else Answer.NO
 
 
 _COLUMNS = (
@@ -484,63 +486,6 @@ class DueDate:
 
     def is_overdue(self, today: date) -> bool:
         return is_overdue(self.due_on, today)
-
-    def explanation(self) -> list[str]:
-        """The steps in plain English, for the command line and as a fallback on pages."""
-        kind = self.limit.day_kind
-        lines = [
-            f"Received {_fmt(self.received_on)}; counting starts the next day, "
-            f"{_fmt(self.start_on)}.",
-        ]
-        limit = f"Time limit: {self.limit.days} {kind} days"
-        if self.extension_days:
-            limit += f" + {self.extension_days}-day extension = {self.total_days} {kind} days"
-        lines.append(limit + ".")
-        if kind == CALENDAR:
-            lines.append("Calendar days: weekends and holidays count; only the last day can move.")
-        if kind == BUSINESS:
-            weekends = self.skipped_weekends
-            if weekends:
-                lines.append(f"Not counted: {len(weekends)} Saturdays and Sundays.")
-            for note in self.skipped_holidays:
-                lines.append(f"Not counted: {_fmt(note.day)}, {note.name}{_flag(note)}.")
-        for pause in self.pauses:
-            end = _fmt(pause.end) if pause.end else "(not yet)"
-            paused = [n for n in self.paused_days if pause.covers(n.day)]
-            lines.append(
-                f"Clock stopped ({pause.reason}) from {_fmt(pause.start)} to {end}: "
-                f"{len(paused)} days not counted."
-            )
-        if self.due_on is None:
-            lines.append(
-                f"On hold since {_fmt(self.on_hold_since)}: no due date until the clock restarts."
-            )
-            return lines
-        lines.append(f"Day {self.total_days} is {_fmt(self.counted_through)}.")
-        for note in self.moved_past:
-            reason = f"{note.name}{_flag(note)}"
-            lines.append(f"{_fmt(note.day)}: {reason}, so the due date moves to the next day.")
-        lines.append(f"Due {_fmt(self.due_on)}.")
-        if self.unconfirmed:
-            if self.purpose == RESPONSE:
-                reading = "response due dates take the later reading, treating them as holidays"
-            else:
-                reading = (
-                    "appeal deadlines take the earlier reading, treating them as ordinary days"
-                )
-            days = ", ".join(f"{_fmt(n.day)} ({n.name})" for n in self.unconfirmed)
-            lines.append(f"UNCONFIRMED rules: {days}; {reading}.")
-        if self.alternative_due_on:
-            lines.append(f"The other reading gives {_fmt(self.alternative_due_on)}.")
-        return lines
-
-
-def _fmt(day: date | None) -> str:
-    return f"{day:%A} {day.isoformat()}" if day else "-"
-
-
-def _flag(note: DayNote) -> str:
-    return " (UNCONFIRMED)" if note.unconfirmed else ""
 
 
 # --- The engine -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import letters
 from .models import (
     FindingField,
     Method,
@@ -120,8 +121,17 @@ class LetterForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, campaign, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, campaign, service, user, today, **kwargs):
+        initial = {
+            "categories": list(campaign.categories.all()),
+            "records_from": campaign.records_from,
+            "records_to": today,
+            "language": letters.default_language(service),
+            "requester_name": user.display_name,
+            "requester_contact": user.email,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.campaign, self.service, self.today = campaign, service, today
         field = self.fields["categories"]
         field.queryset = campaign.categories.all()
         field.label_from_instance = lambda category: category.title
@@ -132,6 +142,34 @@ class LetterForm(forms.Form):
         if start and end and end < start:
             self.add_error("records_to", _("The date range ends before it starts."))
         return cleaned
+
+    def letter(self) -> "letters.LetterRequest":
+        """The letter these answers ask for, dated today."""
+        data = self.cleaned_data
+        return letters.LetterRequest(
+            campaign=self.campaign,
+            service=self.service,
+            categories=list(data["categories"]),
+            records_from=data["records_from"],
+            records_to=data["records_to"],
+            language=data["language"],
+            requester_name=data["requester_name"],
+            requester_contact=data["requester_contact"],
+            today=self.today,
+        )
+
+    def filing_initial(self, text: str) -> dict:
+        """What the filing form starts from: this letter once written, else the defaults."""
+        values = self.cleaned_data if text else self.initial
+        return {
+            "filed_on": self.today,
+            "method": "email" if self.service.foi_email else "portal",
+            "categories": values["categories"],
+            "records_from": values["records_from"],
+            "records_to": values["records_to"],
+            "letter_language": values["language"],
+            "letter_text": text,
+        }
 
 
 class FilingForm(forms.Form):
@@ -250,7 +288,7 @@ class FindingForm(forms.Form):
         max_length=2000,
         help_text=_(
             "Numbers for counts and days; CAD amount for money; YYYY-MM-DD for dates; "
-            "yes/no/unknown; vendors as flock, genetec, motorola, axon, neology or other, "
+            "yes, no or unconfirmed; vendors as flock, genetec, motorola, axon, neology or other, "
             "separated by ;."
         ),
     )

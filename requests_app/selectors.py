@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db import models
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from .models import (
     AccessRequest,
     Campaign,
     Claim,
+    ClaimHelper,
     Finding,
     FindingField,
     PoliceService,
@@ -20,7 +22,7 @@ from .models import (
     Release,
     TargetActivity,
 )
-from .models.directory import search_key
+from .models.directory import Province, search_key
 from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
 
@@ -37,6 +39,25 @@ def directory_services(
     for word in search_key(query).split():
         services = services.filter(search_text__contains=word)
     return services.order_by("province", "name_en")
+
+
+def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
+    """The directory's rows: each service with its status in the campaign, and whether this
+    viewer may claim it from the list."""
+    statuses = target_statuses(campaign) if campaign else {}
+    labels = dict(TargetStatus.choices)
+    rows = []
+    for service in services:
+        status = statuses.get(service.pk, TargetStatus.UNCLAIMED)
+        rows.append(
+            {
+                "service": service,
+                "status": status,
+                "status_label": labels[status],
+                "may_claim": user.is_authenticated and status == TargetStatus.UNCLAIMED,
+            }
+        )
+    return rows
 
 
 def service_for_page(slug: str) -> PoliceService:
@@ -62,28 +83,39 @@ def regimes_for_guide() -> QuerySet[AccessRegime]:
 # --- Campaigns and claims ---------------------------------------------------------------
 
 
-class TargetStatus:
-    """Where a target stands in a campaign, as the directory and the map colour it."""
+class TargetStatus(models.TextChoices):
+    """Where a target stands in a campaign, as the directory and the map colour it,
+    from least to most advanced."""
 
-    UNCLAIMED = "unclaimed"
-    CLAIMED = "claimed"
-    FILED = "filed"
-    OVERDUE = "overdue"
-    RELEASED = "released"
+    UNCLAIMED = "unclaimed", _("Unclaimed")
+    CLAIMED = "claimed", _("Claimed")
+    FILED = "filed", _("Request filed")
+    OVERDUE = "overdue", _("Overdue")
+    RELEASED = "released", _("Records released")
 
-    LABELS = {
-        UNCLAIMED: _("Unclaimed"),
-        CLAIMED: _("Claimed"),
-        FILED: _("Request filed"),
-        OVERDUE: _("Overdue"),
-        RELEASED: _("Records released"),
-    }
+
+# `AccessRequestQuerySet.target_rank` in TargetStatus terms.
+_RANKED = {2: TargetStatus.FILED, 3: TargetStatus.OVERDUE, 4: TargetStatus.RELEASED}
+
+
+def is_covered(status: str) -> bool:
+    """A target counts as covered once someone has claimed it."""
+    return status != TargetStatus.UNCLAIMED
 
 
 def default_campaign() -> Campaign | None:
-    """The campaign pages show when none is chosen: the oldest open one (ALPR records)."""
-    today = timezone.localdate()
-    return Campaign.objects.open_on(today).order_by("starts_on", "pk").first()
+    """The campaign pages show when none is chosen: the oldest open real one (ALPR
+    records). The demo campaign shows only when chosen."""
+    return open_campaigns().real().first()
+
+
+def chosen_campaign(slug: str = "") -> Campaign | None:
+    """The open campaign a page's address names (`?campaign=`), or the default one.
+
+    Raises Campaign.DoesNotExist for a slug that names no open campaign."""
+    if slug:
+        return open_campaigns().get(slug=slug)
+    return default_campaign()
 
 
 def claims_without_filed_request() -> QuerySet[Claim]:
@@ -95,29 +127,26 @@ def claims_without_filed_request() -> QuerySet[Claim]:
 
 
 def target_statuses(campaign: Campaign, service_ids=None) -> dict[int, str]:
-    """Status of each target of a campaign, keyed by police service id (unclaimed if absent)."""
+    """Status of each target of a campaign, keyed by police service id (unclaimed if
+    absent), in two grouped queries."""
     today = timezone.localdate()
-    statuses: dict[int, str] = {}
     claims = Claim.objects.active().filter(campaign=campaign)
     requests = AccessRequest.objects.filed().filter(campaign=campaign)
     if service_ids is not None:
         claims = claims.filter(police_service_id__in=service_ids)
         requests = requests.filter(police_service_id__in=service_ids)
-    for service_id in claims.values_list("police_service_id", flat=True):
-        statuses[service_id] = TargetStatus.CLAIMED
-    rank = [TargetStatus.CLAIMED, TargetStatus.FILED, TargetStatus.OVERDUE, TargetStatus.RELEASED]
-    for request in requests.only("police_service_id", "status", "due_on"):
-        if request.status in RELEASE_STATUSES or request.status in DECISION_STATUSES:
-            status = (
-                TargetStatus.RELEASED if request.status in RELEASE_STATUSES else TargetStatus.FILED
-            )
-        elif request.is_overdue(today):
-            status = TargetStatus.OVERDUE
-        else:
-            status = TargetStatus.FILED
-        current = statuses.get(request.police_service_id, TargetStatus.CLAIMED)
-        if rank.index(status) >= rank.index(current):
-            statuses[request.police_service_id] = status
+    statuses = dict.fromkeys(
+        claims.values_list("police_service_id", flat=True), TargetStatus.CLAIMED
+    )
+    ranks = (
+        requests.target_rank(today)
+        .order_by()
+        .values("police_service_id")
+        .annotate(top=Max("rank"))
+        .values_list("police_service_id", "top")
+    )
+    for service_id, rank in ranks:
+        statuses[service_id] = _RANKED[rank]
     return statuses
 
 
@@ -183,59 +212,71 @@ def my_targets(user) -> list[dict]:
 
 
 def open_campaigns() -> QuerySet[Campaign]:
-    return Campaign.objects.open_on(timezone.localdate()).order_by("starts_on", "pk")
+    """Open campaigns, the real ones first (the campaign switcher's order)."""
+    return Campaign.objects.open_on(timezone.localdate()).order_by("is_demo", "starts_on", "pk")
 
 
-def target_summary(campaign: Campaign, service: PoliceService, user) -> dict:
-    """Everything the service page shows about one target, for this viewer."""
+def target_summary(campaign: Campaign, service: PoliceService, user, status: str) -> dict:
+    """Everything the service page shows about one target, and what this viewer may do
+    there (the template decides nothing)."""
     claim = (
         Claim.objects.active()
-        .filter(campaign=campaign, police_service=service)
-        .select_related("volunteer")
+        .for_target(campaign, service)
+        .with_team()
+        .prefetch_related("helpers")
         .first()
     )
-    helpers = list(claim.helpers.select_related("volunteer")) if claim else []
-    signed_in = user.is_authenticated
+    organizer = is_organizer(user)
+    on_team = bool(claim and claim.is_worked_on_by(user))
+    is_claimant = bool(claim and user.is_authenticated and claim.volunteer_id == user.pk)
+    helpers = list(claim.helpers.all()) if claim else []
     return {
         "campaign": campaign,
         "claim": claim,
-        "status": target_statuses(campaign, [service.pk]).get(service.pk, TargetStatus.UNCLAIMED),
-        "accepted_helpers": [h for h in helpers if h.status == "accepted"],
-        "pending_offers": [h for h in helpers if h.status == "offered"]
-        if claim and signed_in and claim.volunteer_id == user.pk
+        "status": status,
+        "status_label": TargetStatus(status).label,
+        "accepted_helpers": [h for h in helpers if h.status == ClaimHelper.Status.ACCEPTED],
+        "pending_offers": [h for h in helpers if h.status == ClaimHelper.Status.OFFERED]
+        if is_claimant
         else [],
-        "is_claimant": bool(claim and signed_in and claim.volunteer_id == user.pk),
-        "is_helper": bool(
-            signed_in and any(h.volunteer_id == user.pk for h in helpers if h.status == "accepted")
-        ),
+        "is_claimant": is_claimant,
         "requests": AccessRequest.objects.visible_to(user)
-        .filter(campaign=campaign, police_service=service)
+        .for_target(campaign, service)
         .order_by("-created_at"),
-        "has_offered": bool(signed_in and any(h.volunteer_id == user.pk for h in helpers)),
         "history": target_history(campaign, service)[:50],
+        "may_claim": user.is_authenticated and claim is None and service.active,
+        "may_write": on_team or (organizer and claim is not None),
+        "may_release": bool(claim and claim.can_be_released_by(user)),
+        "may_offer_help": bool(claim and claim.can_be_offered_help_by(user)),
+        "may_reassign": bool(claim and organizer),
         # Why a claim ended can be personal: only the people on it and organizers read it.
-        "sees_reasons": is_organizer(user)
-        or bool(claim and signed_in and claim.is_worked_on_by(user)),
+        "sees_reasons": organizer or on_team,
     }
 
 
 # --- Organizers' dashboard ------------------------------------------------------------------
 
 
-def coverage_by_province(campaign: Campaign) -> list[dict]:
-    """Per province: active services and how many are claimed, filed, overdue or released."""
-    statuses = target_statuses(campaign)
+def coverage_by_province(campaign: Campaign | None, statuses: dict | None = None) -> list[dict]:
+    """Per province: active services, how many are covered, and how many in each status
+    (`statuses` when the caller has them already)."""
+    if statuses is None:
+        statuses = target_statuses(campaign) if campaign else {}
     rows: dict[str, dict] = {}
     for service_id, province in PoliceService.objects.filter(active=True).values_list(
         "pk", "province"
     ):
         row = rows.setdefault(
-            province, {"province": province, "services": 0, **dict.fromkeys(TargetStatus.LABELS, 0)}
+            province,
+            {"province": province, "services": 0, "covered": 0, **dict.fromkeys(TargetStatus, 0)},
         )
+        status = statuses.get(service_id, TargetStatus.UNCLAIMED)
         row["services"] += 1
-        row[statuses.get(service_id, TargetStatus.UNCLAIMED)] += 1
+        row[status] += 1
+        row["covered"] += is_covered(status)
     for row in rows.values():
-        row["covered"] = row["services"] - row[TargetStatus.UNCLAIMED]
+        row["name"] = Province(row["province"]).label
+        row["counts"] = [row[status] for status in TargetStatus]
     return sorted(rows.values(), key=lambda row: row["province"])
 
 
@@ -255,10 +296,9 @@ def claims_needing_attention(campaign: Campaign, today: date) -> list[dict]:
 
 
 def overdue_requests(campaign: Campaign, today: date) -> QuerySet[AccessRequest]:
-    from .models.requests import OPEN_STATUSES
-
     return (
-        AccessRequest.objects.filter(campaign=campaign, status__in=OPEN_STATUSES, due_on__lt=today)
+        AccessRequest.objects.overdue(today)
+        .filter(campaign=campaign)
         .select_related("police_service", "volunteer")
         .order_by("due_on")
     )
@@ -342,6 +382,43 @@ def findings_totals(rows: list[dict]) -> dict:
         "median_retention_hits": median(hits) if hits else None,
         "median_retention_non_hits": median(non_hits) if non_hits else None,
     }
+
+
+def findings_csv(campaign: Campaign | None, *, base_url: str) -> tuple[list[str], list[list]]:
+    """The public findings table as CSV: one row per service, each fact with its source."""
+    columns = FINDING_COLUMNS
+    header = [
+        "campaign",
+        "police_service",
+        "slug",
+        "province",
+        *[f for column in columns for f in (column.value, f"{column.value}_source")],
+    ]
+    rows = []
+    for row in findings_table(campaign) if campaign else []:
+        service = row["service"]
+        cells = []
+        for column in columns:
+            finding = row["cells"].get(column.value)
+            cells += (
+                [finding.display_value(), base_url + finding.source_url()] if finding else ["", ""]
+            )
+        rows.append([campaign.slug, service.name_en, service.slug, service.province, *cells])
+    return header, rows
+
+
+def release_permissions(release: Release, user) -> dict:
+    """What this viewer may do on a release's page."""
+    works_on = release.request.is_open_to(user)  # its team, and organizers
+    return {"moderate": is_organizer(user), "record_findings": works_on, "see_decisions": works_on}
+
+
+def releases_to_moderate() -> QuerySet[Release]:
+    return (
+        Release.objects.exclude(moderation=Release.Moderation.APPROVED)
+        .select_related("stored", "request__police_service", "uploaded_by")
+        .order_by("uploaded_at")
+    )
 
 
 def releases_search(query: str) -> QuerySet[Release]:

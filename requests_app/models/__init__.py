@@ -8,7 +8,6 @@ from .releases import (
     Release,
     ReleaseDecision,
     StoredFile,
-    TriState,
     Vendor,
 )
 from .requests import (
@@ -44,7 +43,6 @@ __all__ = [
     "Status",
     "StoredFile",
     "TargetActivity",
-    "TriState",
     "User",
     "Vendor",
 ]

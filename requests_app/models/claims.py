@@ -14,6 +14,9 @@ from .directory import PoliceService
 
 
 class CampaignQuerySet(models.QuerySet):
+    def real(self):
+        return self.filter(is_demo=False)
+
     def open_on(self, day: date):
         return self.filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=day), active=True, starts_on__lte=day
@@ -31,6 +34,14 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(
+        _("demonstration data"),
+        default=False,
+        help_text=_(
+            "Fictional data (`load_demo`): never shown unless chosen, marked Demo wherever it "
+            "appears, never counted with the real campaigns."
+        ),
+    )
     records_from = models.DateField(
         _("records from"),
         help_text=_("Default start of the date range the letters ask records for."),
@@ -98,7 +109,14 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(released_at__isnull=True)
 
     def involving(self, user):
-        """Active claims the user holds or helps with."""
+        """Active claims the user works on: as claimant or accepted helper.
+
+        Who works on a target is this rule, in SQL; `Claim.team` is the same rule on a
+        loaded claim. Requests, pages, reminders and the calendar feed all go through one
+        of the two.
+        """
+        if not user.is_authenticated:
+            return self.none()
         return (
             self.active()
             .filter(
@@ -107,6 +125,13 @@ class ClaimQuerySet(models.QuerySet):
             )
             .distinct()
         )
+
+    def for_target(self, campaign, service):
+        return self.filter(campaign=campaign, police_service=service)
+
+    def with_team(self):
+        """Load what `Claim.team` reads, for many claims in two queries."""
+        return self.select_related("volunteer").prefetch_related("helpers__volunteer")
 
 
 class Claim(models.Model):
@@ -177,13 +202,31 @@ class Claim(models.Model):
     def reminder_due_on(self, stale_days: int) -> date:
         return self.expires_on(stale_days) - timedelta(days=3)
 
+    def team(self) -> list:
+        """The people working on the target: the claimant, then the accepted helpers
+        (the same rule as `ClaimQuerySet.involving`; reads prefetched helpers)."""
+        helpers = [
+            h.volunteer for h in self.helpers.all() if h.status == ClaimHelper.Status.ACCEPTED
+        ]
+        return [self.volunteer, *helpers]
+
     def is_worked_on_by(self, user) -> bool:
         """The claimant or an accepted helper."""
-        if not user.is_authenticated:
+        if not user.is_authenticated or not self.is_active:
             return False
+        return any(person.pk == user.pk for person in self.team())
+
+    def can_be_released_by(self, user) -> bool:
+        from ..roles import is_organizer
+
+        return user.is_authenticated and (self.volunteer_id == user.pk or is_organizer(user))
+
+    def can_be_offered_help_by(self, user) -> bool:
+        """Anyone signed in who is not the claimant and has not offered yet."""
         return (
-            self.volunteer_id == user.pk
-            or self.helpers.filter(volunteer=user, status=ClaimHelper.Status.ACCEPTED).exists()
+            user.is_authenticated
+            and self.volunteer_id != user.pk
+            and not any(h.volunteer_id == user.pk for h in self.helpers.all())
         )
 
 

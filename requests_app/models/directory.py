@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import Answer, DayKind
+
 # Canada's extent, for validating headquarters coordinates.
 LATITUDE_RANGE = (41.6, 83.2)
 LONGITUDE_RANGE = (-141.1, -52.5)
@@ -52,19 +54,6 @@ class Province(models.TextChoices):
     QC = "QC", _("Quebec")
     SK = "SK", _("Saskatchewan")
     YT = "YT", _("Yukon")
-
-
-class DayKind(models.TextChoices):
-    CALENDAR = "calendar", _("calendar days")
-    BUSINESS = "business", _("business days")
-
-
-class Answer(models.TextChoices):
-    """A yes/no fact that the sources may not settle."""
-
-    YES = "yes", _("yes")
-    NO = "no", _("no")
-    UNCONFIRMED = "unconfirmed", _("unconfirmed")
 
 
 def search_key(*parts: str) -> str:
@@ -288,6 +277,11 @@ class RegimeRuleSet(models.Model):
     def sources(self) -> list[str]:
         return split_sources(self.source_urls)
 
+    @property
+    def silence_is_refusal(self) -> bool:
+        """No answer in time counts as a refusal (a deemed refusal), which can be appealed."""
+        return self.deemed_refusal == Answer.YES
+
     def response_time_text(self) -> str:
         """The response deadline in plain words."""
         if not self.response_days or not self.day_kind:
@@ -300,10 +294,17 @@ class RegimeRuleSet(models.Model):
                 )
                 % {"days": self.response_days}
             )
-        if self._saturday_moves_deadline():
+        saturday = self._saturday_moves_deadline()
+        if saturday == Answer.YES:
             text = _(
                 "%(days)s calendar days, counted from the day after the request is received; "
                 "if the last day is a weekend or holiday, the next business day"
+            )
+        elif saturday == Answer.UNCONFIRMED:
+            text = _(
+                "%(days)s calendar days, counted from the day after the request is received; "
+                "if the last day is a Sunday or holiday, the next day that is not. Whether a "
+                "Saturday also moves it is not confirmed, so the site shows the later date"
             )
         else:
             text = _(
@@ -312,17 +313,14 @@ class RegimeRuleSet(models.Model):
             )
         return str(text % {"days": self.response_days})
 
-    def _saturday_moves_deadline(self) -> bool:
-        """Whether a calendar-day answer due on a Saturday is due on the next business day,
-        as the deadline engine counts it (an unconfirmed rule counts for an answer)."""
+    def _saturday_moves_deadline(self) -> Answer:
+        """The deadline engine's Saturday rule for this regime's jurisdiction."""
         from ..deadlines import rules_for
 
         try:
-            rules = rules_for(self.regime.jurisdiction)
+            return rules_for(self.regime.jurisdiction).saturday_moves_a_calendar_deadline()
         except (KeyError, ValueError):
-            return True
-        moving = ("yes", "unconfirmed")
-        return rules.saturday_is_holiday in moving or rules.office_closed_rule in moving
+            return Answer.UNCONFIRMED
 
     def appeal_window_text(self) -> str:
         if not self.appeal_window_days:

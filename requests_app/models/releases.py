@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import Answer
 from .claims import Campaign
 from .directory import PoliceService
 from .requests import AccessRequest, RequestEvent
@@ -162,12 +163,6 @@ class Vendor(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TriState(models.TextChoices):
-    YES = "yes", _("Yes")
-    NO = "no", _("No")
-    UNKNOWN = "unknown", _("Unknown")
-
-
 # How each field's value is kept: in which column and of which type.
 COUNT_FIELDS = {
     FindingField.FIXED_CAMERAS,
@@ -248,7 +243,7 @@ class Finding(models.Model):
             labels = dict(Vendor.choices)
             return ", ".join(str(labels.get(v, v)) for v in value)
         if self.field in TRISTATE_FIELDS:
-            return str(dict(TriState.choices).get(value, value))
+            return str(dict(Answer.choices).get(value, value))
         if self.field in MONEY_FIELDS and value is not None:
             return f"${value:,.2f}"
         if self.field in DATE_FIELDS and value is not None:

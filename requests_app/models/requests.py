@@ -1,6 +1,6 @@
 """Access requests and their append-only status events."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from ..deadlines import DueDate
 
+from ..choices import Answer
 from .claims import Campaign, Claim, RecordCategory
 from .directory import AccessRegime, PoliceService, RegimeRuleSet
 
@@ -72,24 +73,50 @@ class Method(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
 
 
+def _overdue(today: date) -> Q:
+    """Still waiting for the answer after its due date (the due date itself is on time)."""
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today)
+
+
 class AccessRequestQuerySet(models.QuerySet):
     def filed(self):
         return self.filter(filed_on__isnull=False)
 
-    def visible_to(self, user):
-        """Requests a person may see in full: their own (or helped), or all for organizers."""
-        from ..roles import is_organizer
+    def for_target(self, campaign, service):
+        return self.filter(campaign=campaign, police_service=service)
 
-        if not user.is_authenticated:
-            return self.none()
-        if is_organizer(user):
-            return self
-        # Whoever works on the target now (claimant or accepted helper), even after a
-        # reassignment, and whoever filed the request.
+    def overdue(self, today: date):
+        return self.filter(_overdue(today))
+
+    def newly_overdue(self, today: date):
+        """Requests whose answer became overdue today (their due date was yesterday)."""
+        return self.overdue(today).filter(due_on=today - timedelta(days=1))
+
+    def target_rank(self, today: date):
+        """Annotate `rank`: how far each request took its target (filed 2, overdue 3,
+        records released 4), so a target's status is the highest rank of its requests."""
+        return self.annotate(
+            rank=models.Case(
+                models.When(status__in=RELEASE_STATUSES, then=4),
+                models.When(_overdue(today), then=3),
+                default=2,
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def worked_on_by(self, user):
+        """Requests of the targets the person works on now (`ClaimQuerySet.involving`): a
+        volunteer who left the target, even the one who filed, no longer works on them."""
         working = Claim.objects.involving(user).filter(
             campaign=OuterRef("campaign"), police_service=OuterRef("police_service")
         )
-        return self.filter(Q(volunteer=user) | Exists(working))
+        return self.filter(Exists(working))
+
+    def visible_to(self, user):
+        """Requests a person may see in full and act on: their team's, or all for organizers."""
+        from ..roles import is_organizer
+
+        return self.all() if is_organizer(user) else self.worked_on_by(user)
 
 
 class AccessRequest(models.Model):
@@ -120,8 +147,8 @@ class AccessRequest(models.Model):
     jurisdiction = models.CharField(max_length=2, blank=True)
     response_days = models.PositiveSmallIntegerField(null=True, blank=True)
     day_kind = models.CharField(max_length=8, blank=True)
-    fee_estimate_pauses_clock = models.CharField(max_length=12, blank=True)
-    deemed_refusal = models.CharField(max_length=12, blank=True)
+    fee_estimate_pauses_clock = models.CharField(max_length=12, choices=Answer, blank=True)
+    deemed_refusal = models.CharField(max_length=12, choices=Answer, blank=True)
     appeal_window_days = models.PositiveSmallIntegerField(null=True, blank=True)
     appeal_day_kind = models.CharField(max_length=8, blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
@@ -191,7 +218,14 @@ class AccessRequest(models.Model):
         return self.status in OPEN_STATUSES
 
     def is_overdue(self, today: date) -> bool:
-        return self.is_open() and self.due_on is not None and self.due_on < today
+        """`AccessRequestQuerySet.overdue` on one loaded request."""
+        from ..deadlines import is_overdue
+
+        return self.is_open() and is_overdue(self.due_on, today)
+
+    def is_open_to(self, user) -> bool:
+        """Whether the person may see it in full and act on it (`visible_to`)."""
+        return AccessRequest.objects.visible_to(user).filter(pk=self.pk).exists()
 
     def rules_copy(self, rule_set: RegimeRuleSet | None) -> None:
         """Keep the time rules in force when the request was received, for good."""
@@ -205,7 +239,7 @@ class AccessRequest(models.Model):
 
     def is_deemed_refusal(self, today: date) -> bool:
         """Overdue where the law treats silence as a refusal, which opens the appeal path."""
-        return self.is_overdue(today) and self.deemed_refusal == "yes"
+        return self.is_overdue(today) and self.deemed_refusal == Answer.YES
 
     def deadline(self, events=None) -> "DueDate | None":
         """How the answer's due date is worked out from the law and the events so far."""
@@ -217,7 +251,7 @@ class AccessRequest(models.Model):
         pauses, started = [], None
         # A fee estimate stops the clock where the law says so; where that is unconfirmed the
         # response reading is the later date, so the clock stops then too.
-        if self.fee_estimate_pauses_clock in ("yes", "unconfirmed"):
+        if self.fee_estimate_pauses_clock in (Answer.YES, Answer.UNCONFIRMED):
             for event in events:
                 if event.status == Status.FEE_ESTIMATE and started is None:
                     started = event.occurred_on

@@ -87,7 +87,7 @@ def _end(claim: Claim, *, ending: str, reason: str) -> bool:
 
 def ensure_can_release(*, claim: Claim, by) -> None:
     """Only the claimant and organizers may release a claim."""
-    if claim.volunteer_id != by.pk and not is_organizer(by):
+    if not claim.can_be_released_by(by):
         raise PermissionDenied
 
 

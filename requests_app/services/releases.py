@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import extraction, filetypes
+from ..choices import Answer
 from ..models import (
     AccessRequest,
     Finding,
@@ -29,10 +30,8 @@ from ..models.releases import (
     LIST_FIELDS,
     MONEY_FIELDS,
     TRISTATE_FIELDS,
-    TriState,
 )
 from ..roles import is_organizer
-from .requests import can_work_on
 
 
 class ReleaseError(Exception):
@@ -55,7 +54,7 @@ def release_upload(
 ) -> Release:
     """Store a released document once, privately, and queue its text extraction."""
     today = today or timezone.localdate()
-    if not can_work_on(request, by):
+    if not request.is_open_to(by):
         raise PermissionDenied
     if received_on > today:
         raise ReleaseError(_("The date received cannot be in the future."))
@@ -196,9 +195,11 @@ def _parse_value(field: str, raw: str) -> dict:
         except ValueError:
             raise ReleaseError(_("Give a date as YYYY-MM-DD.")) from None
     if field in TRISTATE_FIELDS:
-        if raw not in TriState.values:
-            raise ReleaseError(_("Answer yes, no or unknown."))
-        return {"text": raw}
+        # "unknown" is what people type when the record does not settle it.
+        answer = {"unknown": Answer.UNCONFIRMED}.get(raw.lower(), raw.lower())
+        if answer not in Answer.values:
+            raise ReleaseError(_("Answer yes, no or not confirmed (unknown)."))
+        return {"text": answer}
     if field in LIST_FIELDS:
         vendors = [v.strip() for v in raw.replace(",", ";").split(";") if v.strip()]
         unknown = [v for v in vendors if v not in Vendor.values]
@@ -213,7 +214,7 @@ def finding_record(
 ) -> Finding:
     """Record or correct one fact about a target; each version is kept in the history."""
     request = release.request
-    if not can_work_on(request, by):
+    if not request.is_open_to(by):
         raise PermissionDenied
     if field not in FindingField.values:
         raise ReleaseError(_("Choose one of the listed facts."))

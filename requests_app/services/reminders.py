@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from icalendar import Calendar, Event
 
-from ..models import AccessRequest, Claim, ClaimHelper, DigestSent
+from ..models import AccessRequest, Claim, DigestSent
 from ..models.requests import OPEN_STATUSES
 from .notify import email_send
 
@@ -16,44 +16,46 @@ DUE_SOON_DAYS = 3
 APPEAL_CLOSING_DAYS = 7
 
 
-def _people_on(request: AccessRequest) -> set:
-    """Who works on a request: who filed it, and the target's claimant and helpers."""
-    people = {request.volunteer}
-    claim = (
-        Claim.objects.active()
-        .filter(campaign_id=request.campaign_id, police_service_id=request.police_service_id)
-        .select_related("volunteer")
-        .first()
+def teams(requests) -> dict[tuple[int, int], list]:
+    """Who works on each request's target now, keyed by (campaign id, service id): the
+    active claims' teams (`Claim.team`), for any number of requests in two queries."""
+    keys = {(r.campaign_id, r.police_service_id) for r in requests}
+    claims = Claim.objects.active().filter(
+        campaign__in={c for c, _ in keys}, police_service__in={s for _, s in keys}
     )
-    if claim:
-        people.add(claim.volunteer)
-        people.update(
-            h.volunteer
-            for h in claim.helpers.filter(status=ClaimHelper.Status.ACCEPTED).select_related(
-                "volunteer"
-            )
-        )
-    return {person for person in people if person.is_active}
+    return {
+        (claim.campaign_id, claim.police_service_id): [p for p in claim.team() if p.is_active]
+        for claim in claims.with_team()
+        if (claim.campaign_id, claim.police_service_id) in keys
+    }
 
 
 def digest_items(today: date) -> dict:
     """Per volunteer, the requests that need them today, each with why."""
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    requests = AccessRequest.objects.filter(
-        Q(status__in=OPEN_STATUSES, due_on__gte=today - timedelta(days=1), due_on__lte=soon)
-        | Q(
-            appeal_due_on__gte=today, appeal_due_on__lte=today + timedelta(days=APPEAL_CLOSING_DAYS)
-        )
-    ).select_related("police_service", "volunteer")
+    closing = today + timedelta(days=APPEAL_CLOSING_DAYS)
+    newly_overdue = AccessRequest.objects.newly_overdue(today)
+    due_soon = AccessRequest.objects.filter(
+        status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=soon
+    )
+    appeal_closing = AccessRequest.objects.filter(
+        appeal_due_on__gte=today, appeal_due_on__lte=closing
+    )
+    # An overdue request is reported once, the day it becomes overdue.
+    requests = (newly_overdue | due_soon | appeal_closing).select_related("police_service")
+    overdue_ids = set(newly_overdue.values_list("pk", flat=True))
+    due_soon_ids = set(due_soon.values_list("pk", flat=True))
+    requests = list(requests)
+    people = teams(requests)
     items = defaultdict(list)
     for request in requests:
-        if request.status in OPEN_STATUSES and request.due_on == today - timedelta(days=1):
+        if request.pk in overdue_ids:
             why = "overdue"
-        elif request.status in OPEN_STATUSES and request.due_on and request.due_on >= today:
+        elif request.pk in due_soon_ids:
             why = "due_soon"
         else:
             why = "appeal_closing"
-        for person in _people_on(request):
+        for person in people.get((request.campaign_id, request.police_service_id), []):
             items[person].append({"request": request, "why": why})
     return items
 
@@ -88,68 +90,45 @@ def calendar_token_revoke(user) -> None:
     user.save(update_fields=["calendar_token"])
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
-    parts, current = [], ""
-    for char in line:
-        if len((current + char).encode()) > 75:
-            parts.append(current)
-            current = " " + char
-        else:
-            current += char
-    parts.append(current)
-    return "\r\n".join(parts)
-
-
-def calendar_feed(user, *, now) -> str:
-    """An iCalendar feed of the volunteer's deadlines: answers due, appeals, claim expiry."""
-    events = []
-    requests = AccessRequest.objects.visible_to(user).select_related("police_service")
+def calendar_feed(user, *, now) -> bytes:
+    """An iCalendar feed of the volunteer's deadlines: answers due and appeal windows of the
+    requests they work on, and the day each of their unfiled claims expires."""
+    entries = []
+    requests = AccessRequest.objects.worked_on_by(user).select_related("police_service")
     for request in requests:
+        url = f"{settings.SITE_URL}{request.get_absolute_url()}"
+        name = request.police_service.name_en
         if request.due_on and request.status in OPEN_STATUSES:
-            events.append(
-                (f"due-{request.pk}", request.due_on, f"Answer due: {request.police_service.name_en}",
-                 f"{settings.SITE_URL}{request.get_absolute_url()}")
-            )  # fmt: skip
+            entries.append((f"due-{request.pk}", request.due_on, f"Answer due: {name}", url))
         if request.appeal_due_on:
-            events.append(
-                (f"appeal-{request.pk}", request.appeal_due_on,
-                 f"Last day to appeal: {request.police_service.name_en}",
-                 f"{settings.SITE_URL}{request.get_absolute_url()}")
-            )  # fmt: skip
+            entries.append(
+                (f"appeal-{request.pk}", request.appeal_due_on, f"Last day to appeal: {name}", url)
+            )
     from ..selectors import claims_without_filed_request
 
-    for claim in (
-        claims_without_filed_request().filter(volunteer=user).select_related("police_service")
-    ):
-        events.append(
-            (f"claim-{claim.pk}", claim.expires_on(settings.CLAIM_STALE_DAYS),
-             f"File or release: {claim.police_service.name_en}",
-             f"{settings.SITE_URL}{claim.police_service.get_absolute_url()}")
-        )  # fmt: skip
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    claims = claims_without_filed_request().filter(volunteer=user).select_related("police_service")
+    for claim in claims:
+        entries.append(
+            (
+                f"claim-{claim.pk}",
+                claim.expires_on(settings.CLAIM_STALE_DAYS),
+                f"File or release: {claim.police_service.name_en}",
+                f"{settings.SITE_URL}{claim.police_service.get_absolute_url()}",
+            )
+        )
     host = settings.SITE_URL.split("://", 1)[-1]
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//ALPR records campaign//Deadlines//EN",
-        "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:ALPR records: my deadlines",
-    ]
-    for uid, day, summary, url in sorted(events, key=lambda e: (e[1], e[0])):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(summary)}",
-            f"URL:{url}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    calendar = Calendar()
+    calendar.add("prodid", "-//ALPR records campaign//Deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "ALPR records: my deadlines")
+    for uid, day, summary, url in sorted(entries, key=lambda e: (e[1], e[0])):
+        event = Event()
+        event.add("uid", f"{uid}@{host}")
+        event.add("dtstamp", now)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", summary)
+        event.add("url", url)
+        calendar.add_component(event)
+    return calendar.to_ical()

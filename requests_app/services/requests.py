@@ -58,15 +58,6 @@ def _fee_outstanding(history: list[str]) -> bool:
     return bool(estimates) and (not payments or payments[-1] < estimates[-1])
 
 
-def can_work_on(request: AccessRequest, user) -> bool:
-    """The volunteer who filed it, the target's claimant and helpers, and organizers."""
-    return AccessRequest.objects.visible_to(user).filter(pk=request.pk).exists()
-
-
-def _working_claim(campaign: Campaign, service: PoliceService, user) -> Claim | None:
-    return Claim.objects.involving(user).filter(campaign=campaign, police_service=service).first()
-
-
 def open_request_for(campaign: Campaign, service: PoliceService) -> AccessRequest | None:
     """The target's request that is still going (one at a time per target)."""
     return (
@@ -95,7 +86,7 @@ def request_file(
 ) -> AccessRequest:
     """Log a request as filed (with the site's letter or one sent outside the site)."""
     today = today or timezone.localdate()
-    claim = _working_claim(campaign, service, volunteer)
+    claim = Claim.objects.involving(volunteer).for_target(campaign, service).first()
     if claim is None and not is_organizer(volunteer):
         raise PermissionDenied
     if filed_on > today:
@@ -164,7 +155,7 @@ def request_status_record(
 ) -> RequestEvent:
     """Log one step with the day it happened; refuse impossible ones with a message."""
     today = today or timezone.localdate()
-    if not can_work_on(request, by):
+    if not request.is_open_to(by):
         raise PermissionDenied
     with transaction.atomic():
         # Lock the request so two steps logged at once are checked one after the other.

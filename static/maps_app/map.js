@@ -305,6 +305,7 @@
       zoom: String(map.getZoom()),
     });
     ["vendor", "source", "province"].forEach(function (name) { if (filters[name]) params.set(name, filters[name]); });
+    if (config.campaign) params.set("campaign", config.campaign);
     if (cameraRequest) cameraRequest.abort();
     cameraRequest = new AbortController();
     return fetch(config.camerasUrl + "?" + params, { signal: cameraRequest.signal })

@@ -100,12 +100,23 @@ def test_load_demo_fills_the_map_and_remove_takes_exactly_it_away(demo_settings,
     call_command("load_demo", stdout=out)
     campaign = Campaign.objects.get(slug="demo-alpr")
     assert campaign.name.startswith("[Demo]")
-    statuses = {
-        f["properties"]["status"]
-        for f in client.get("/api/map/coverage.geojson").json()["features"]
-        if f["properties"]["layer"] == "service"
-    }
+
+    def coverage(query=""):
+        data = client.get(f"/api/map/coverage.geojson{query}").json()
+        statuses = {
+            f["properties"]["status"]
+            for f in data["features"]
+            if f["properties"]["layer"] == "service"
+        }
+        return statuses, data["counters"]
+
+    statuses, counters = coverage("?campaign=demo-alpr")
     assert {"unclaimed", "claimed", "filed", "overdue", "released"} <= statuses
+    assert counters["cameras"] > 0
+    # The real campaign, shown by default, holds none of the demo's activity or cameras.
+    statuses, counters = coverage()
+    assert statuses == {"unclaimed"}
+    assert (counters["covered"], counters["filed"], counters["cameras"]) == (0, 0, 0)
     assert Release.objects.approved().filter(request__campaign=campaign).exists()
     assert Finding.objects.filter(campaign=campaign, field="mobile_units").exists()
     assert CameraLocation.objects.approved().exists()
@@ -137,3 +148,30 @@ def test_load_demo_refuses_when_debug_is_off(settings, db):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("load_demo", stdout=io.StringIO())
     assert not Campaign.objects.filter(slug="demo-alpr").exists()
+
+
+def test_demo_data_never_mixes_with_the_real_campaign(demo_settings, client, alice):
+    call_command("load_demo", stdout=io.StringIO())
+    demo = Campaign.objects.get(slug="demo-alpr")
+    demo_finding = Finding.objects.filter(campaign=demo).select_related("police_service").first()
+    service = demo_finding.police_service
+    # The findings table, its CSV and the directory show the real campaign by default.
+    page = client.get("/findings/").content.decode()
+    assert service.name_en not in page
+    assert service.slug not in client.get("/findings.csv").content.decode()
+    assert "demonstration campaign" not in client.get("/directory/").content.decode()
+    # Chosen, the demo campaign is marked as such wherever it shows.
+    for address in ("/findings/?campaign=demo-alpr", "/directory/?campaign=demo-alpr"):
+        assert "demonstration campaign" in client.get(address).content.decode()
+    assert service.name_en in client.get("/findings/?campaign=demo-alpr").content.decode()
+    assert "demo-alpr" in client.get("/findings.csv?campaign=demo-alpr").content.decode()
+    # A real volunteer claims from the service page and gets the real campaign's letter.
+    client.force_login(alice)
+    page = client.get(service.get_absolute_url())
+    assert page.context["campaign"].slug == "alpr-records"
+    client.post(
+        f"/services/{service.slug}/claim/", {"campaign": "alpr-records", "next": "/"}, follow=True
+    )
+    letter = client.get(f"/services/{service.slug}/letter/")
+    assert letter.status_code == 200
+    assert letter.context["campaign"].slug == "alpr-records"

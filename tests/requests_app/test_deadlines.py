@@ -22,8 +22,10 @@ from datetime import date
 
 import holidays
 import pytest
+from django.utils import translation
 from holidays.constants import GOVERNMENT, OPTIONAL, PUBLIC
 
+from requests_app.deadline_text import deadline_steps
 from requests_app.deadlines import (
     APPEAL,
     BUSINESS,
@@ -412,6 +414,12 @@ def test_holidays_for_returns_a_copy():
 # --- Unconfirmed rules, pauses, extensions, explanation ---------------------------------
 
 
+def explained(result) -> list[str]:
+    """The explanation the request page and the due_date command show, in English."""
+    with translation.override("en"):
+        return deadline_steps(result)
+
+
 def test_unconfirmed_rules_give_responses_the_later_date_and_appeals_the_earlier():
     # NS, 30 calendar days from Jun 1: Jul 1 (Canada Day, unconfirmed).
     limit = TimeLimit(30, CALENDAR, "NS")
@@ -421,8 +429,8 @@ def test_unconfirmed_rules_give_responses_the_later_date_and_appeals_the_earlier
     assert (appeal.due_on, appeal.alternative_due_on) == (d("2026-07-01"), d("2026-07-02"))
     for result in (response, appeal):
         assert [(n.day, n.name) for n in result.unconfirmed] == [(d("2026-07-01"), "Canada Day")]
-    assert "later reading" in " ".join(response.explanation())
-    assert "earlier reading" in " ".join(appeal.explanation())
+    assert "gives the later date" in " ".join(explained(response))
+    assert "gives the earlier date" in " ".join(explained(appeal))
 
 
 def test_confirmed_rules_leave_nothing_unconfirmed():
@@ -431,7 +439,7 @@ def test_confirmed_rules_leave_nothing_unconfirmed():
     assert result.due_on == d("2026-07-02")
     assert result.unconfirmed == ()
     assert not result.depends_on_unconfirmed
-    assert "UNCONFIRMED" not in " ".join(result.explanation())
+    assert "Not confirmed" not in " ".join(explained(result))
 
 
 def test_an_extension_is_the_same_as_a_longer_limit():
@@ -456,7 +464,7 @@ def test_an_unpaid_fee_puts_the_request_on_hold():
     assert result.due_on is None
     assert result.on_hold_since == d("2026-03-09")
     assert not result.is_overdue(d("2027-01-01"))
-    assert "On hold since Monday 2026-03-09" in result.explanation()[-1]
+    assert "On hold since Monday 9 March 2026" in explained(result)[-1]
 
 
 def test_a_pause_after_the_due_date_changes_nothing():
@@ -486,12 +494,16 @@ def test_the_explanation_shows_each_step_of_a_business_day_count():
     # Weekends outside the pause between Mar 3 and May 1: Mar 7-8, Mar 28-29, Apr 4-5,
     # Apr 11-12, Apr 18-19, Apr 25-26.
     assert len(result.skipped_weekends) == 12
-    text = "\n".join(result.explanation())
-    assert "Received Monday 2026-03-02; counting starts the next day, Tuesday 2026-03-03." in text
+    text = "\n".join(explained(result))
+    assert (
+        "Received Monday 2 March 2026; counting starts the next day, Tuesday 3 March 2026." in text
+    )
     assert "Time limit: 30 business days." in text
-    assert "Not counted: Friday 2026-04-03, Good Friday." in text
-    assert "Clock stopped (fee estimate) from Monday 2026-03-09 to Tuesday 2026-03-24" in text
-    assert "Due Friday 2026-05-01." in text
+    assert "Not counted: Friday 3 April 2026, Good Friday." in text
+    assert (
+        "Clock stopped for a fee estimate from Monday 9 March 2026 to Tuesday 24 March 2026" in text
+    )
+    assert "Due Friday 1 May 2026." in text
 
 
 def test_the_explanation_shows_how_a_calendar_due_date_moved():
@@ -507,19 +519,19 @@ def test_the_explanation_shows_how_a_calendar_due_date_moved():
         (d("2026-04-06"), "holiday", False),
     ]
     assert [n.day for n in result.unconfirmed] == [d("2026-04-04")]
-    text = "\n".join(result.explanation())
-    assert "Day 30 is Friday 2026-04-03." in text
-    assert "Friday 2026-04-03: Good Friday, so the due date moves to the next day." in text
-    assert "Saturday 2026-04-04" in text and "(UNCONFIRMED)" in text
-    assert "The other reading gives Saturday 2026-04-04." in text
+    text = "\n".join(explained(result))
+    assert "Day 30 is Friday 3 April 2026." in text
+    assert "Friday 3 April 2026: Good Friday, so the due date moves to the next day." in text
+    assert "Saturday 4 April 2026: Saturday (a holiday under the statute) (not confirmed)" in text
+    assert "The other reading gives Saturday 4 April 2026." in text
 
 
 def test_the_explanation_mentions_the_extension():
     result = compute_due_date(
         received_on=d("2026-12-02"), limit=TimeLimit(20, CALENDAR, "QC"), extension_days=10
     )
-    assert "Time limit: 20 calendar days + 10-day extension = 30 calendar days." in (
-        result.explanation()
+    assert "Time limit: 20 calendar days + an extension of 10 = 30 calendar days." in (
+        explained(result)
     )
 
 

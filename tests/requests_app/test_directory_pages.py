@@ -75,7 +75,10 @@ def test_a_service_page_says_how_to_file_and_the_deadline_in_plain_words(client,
     rcmp = client.get("/services/rcmp-e-division-british-columbia/").content.decode()
     assert "Access to Information Act" in rcmp
     assert "30 calendar days" in rcmp
-    assert "if the last day is a weekend or holiday, the next business day" in rcmp
+    # Saturday is not a holiday under the Interpretation Act (s.35(1)); the office-closed
+    # reading is unconfirmed, and the page says so rather than stating it as fact.
+    assert "if the last day is a weekend or holiday, the next business day" not in rcmp
+    assert "Whether a Saturday also moves it is not confirmed" in rcmp
 
 
 def test_an_unknown_service_is_404(client, directory):

@@ -285,7 +285,7 @@ def approved_release(alice, olivia, alices_request):
         ("fixed_cameras", "many", "whole number"),
         ("contract_value", "12.345", "Canadian dollars"),
         ("contract_start", "next year", "YYYY-MM-DD"),
-        ("cross_border", "maybe", "yes, no or unknown"),
+        ("cross_border", "maybe", "yes, no or not confirmed"),
         ("vendors", "acme", "Unknown vendor"),
         ("nonsense", "1", "listed facts"),
         ("fixed_cameras", "", "Give a value"),

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
@@ -397,8 +398,12 @@ def test_after_a_reassignment_the_new_claimant_works_on_the_request(
     client.force_login(bob)
     assert client.get(request.get_absolute_url()).status_code == 200
     step(request, "acknowledged", date(2026, 11, 20), bob)
-    client.force_login(alice)  # she filed it, so she still sees it
-    assert client.get(request.get_absolute_url()).status_code == 200
+    # She filed it but no longer works on the target: she loses access at once.
+    client.force_login(alice)
+    assert client.get(request.get_absolute_url()).status_code == 404
+    with pytest.raises(PermissionDenied):
+        step(request, "extended", date(2026, 11, 21), alice)
+    assert request.events.count() == 2
 
 
 def test_a_target_has_one_request_going_at_a_time(client, alice, alpr):

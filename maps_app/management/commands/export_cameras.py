@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, output, **options):
         cameras = (
-            CameraLocation.objects.approved()
+            CameraLocation.objects.public()
             .select_related("police_service", "release")
             .order_by("pk")
         )

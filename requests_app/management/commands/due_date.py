@@ -1,7 +1,9 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
+from requests_app.deadline_text import deadline_steps
 from requests_app.deadlines import TimeLimit, compute_due_date
 from requests_app.models import AccessRegime
 
@@ -47,6 +49,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(due.due_on.isoformat())
         if explain:
-            self.stdout.write(f"Rules: {rule_set} ({regime.name_en})")
-            for line in due.explanation():
-                self.stdout.write(line)
+            # The request page's explanation, in English.
+            with translation.override("en"):
+                self.stdout.write(f"Rules: {rule_set} ({regime.name_en})")
+                for line in deadline_steps(due):
+                    self.stdout.write(line)

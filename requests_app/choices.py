@@ -1,0 +1,18 @@
+"""Vocabularies shared by the models and the pure deadline engine (no database here)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Answer(models.TextChoices):
+    """A yes/no fact that the sources may not settle: the law's rules in the directory,
+    the time-computation data, and what a release says (a finding)."""
+
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    UNCONFIRMED = "unconfirmed", _("not confirmed")
+
+
+class DayKind(models.TextChoices):
+    CALENDAR = "calendar", _("calendar days")
+    BUSINESS = "business", _("business days")

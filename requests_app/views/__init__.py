@@ -1,0 +1,56 @@
+"""The app's pages, one module per concern; each view parses, checks access, calls one
+service or selector, and renders."""
+
+from .claims import (
+    claim_create,
+    claim_help_decide,
+    claim_help_offer,
+    claim_reassign,
+    claim_release,
+    me,
+    profile,
+)
+from .directory import directory, guide, service_detail
+from .releases import (
+    findings,
+    findings_csv,
+    moderation_queue,
+    release_detail,
+    release_file,
+    release_upload,
+    releases_search,
+)
+from .requests import (
+    calendar_feed,
+    calendar_token,
+    event_attachment,
+    letter,
+    request_detail,
+    request_file,
+)
+
+__all__ = [
+    "calendar_feed",
+    "calendar_token",
+    "claim_create",
+    "claim_help_decide",
+    "claim_help_offer",
+    "claim_reassign",
+    "claim_release",
+    "directory",
+    "event_attachment",
+    "findings",
+    "findings_csv",
+    "guide",
+    "letter",
+    "me",
+    "moderation_queue",
+    "profile",
+    "release_detail",
+    "release_file",
+    "release_upload",
+    "releases_search",
+    "request_detail",
+    "request_file",
+    "service_detail",
+]
