@@ -366,10 +366,3 @@ def _nearest(services: QuerySet, latitude: float, longitude: float):
         if best is None or distance < best[1]:
             best = (service, distance)
     return best
-
-
-SUGGESTION_REASONS = {
-    "area": _("The point is inside this service's area."),
-    "nearest": _("The nearest police service to the point."),
-    "province": _("The provincial or federal police of the province."),
-}
