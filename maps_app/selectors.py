@@ -3,7 +3,6 @@
 from collections import defaultdict
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from requests_app import selectors as requests_selectors
 from requests_app.models import (
