@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from requests_app import selectors
 from requests_app.roles import is_organizer
+from requests_app.views.common import page_campaign
 
 from .health import health_report
 
@@ -30,8 +31,8 @@ def dashboard(request):
     if not is_organizer(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    campaign = selectors.default_campaign()
-    context = {"campaign": campaign, "today": today}
+    campaign = page_campaign(request)
+    context = {"campaign": campaign, "campaigns": selectors.open_campaigns(), "today": today}
     if campaign:
         coverage = selectors.coverage_by_province(campaign)
         context.update(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from requests_app import selectors as requests_selectors
 from requests_app.models import Province, Vendor
 from requests_app.roles import is_organizer
 from requests_app.selectors import TargetStatus
@@ -78,6 +79,7 @@ def _map_context(request, *, embed: bool) -> dict:
     campaign = selectors.map_campaign(request.GET.get("campaign", ""))
     return {
         "campaign": campaign,
+        "campaigns": requests_selectors.open_campaigns(),
         "legend": selectors.legend(),
         "counters": selectors.counters(campaign),
         "filter_form": MapFilterForm(request.GET or None),
