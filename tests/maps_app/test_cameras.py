@@ -250,6 +250,35 @@ def test_revisions_are_append_only(alices_pending, olivia):
         revision.delete()
 
 
+def test_an_organizers_edit_in_the_admin_is_kept_as_a_revision(
+    client, alice, olivia, alices_pending
+):
+    client.force_login(olivia)
+    response = client.post(
+        f"/admin/maps_app/cameralocation/{alices_pending.pk}/change/",
+        {
+            "latitude": "43.653200",
+            "longitude": "-79.383200",
+            "directions": "[90]",
+            "kind": "fixed",
+            "vendor": "motorola",
+            "source": "field",
+            "osm_tags": "{}",
+            "confidence": "likely",
+            "status": "pending",
+            "submitted_by": alice.pk,
+            "created_at_0": "2026-03-01",
+            "created_at_1": "10:00:00",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    revision = alices_pending.revisions.get()
+    assert (revision.action, revision.by) == (CameraRevision.Action.EDITED, olivia)
+    assert revision.data["vendor"] == "motorola" and revision.data["directions"] == [90]
+
+
 def test_the_database_refuses_a_camera_outside_canada(db):
     from django.db import IntegrityError
 
