@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import CameraLocation, CameraRevision, ProvinceBoundary, ServiceArea
 
 
@@ -35,3 +36,6 @@ class CameraLocationAdmin(admin.ModelAdmin):
     search_fields = ["police_service__name_en", "notes", "osm_id"]
     raw_id_fields = ["police_service", "release", "submitted_by", "reviewed_by"]
     inlines = [CameraRevisionInline]
+
+    def save_model(self, request, obj, form, change):
+        services.camera_edit(camera=obj, by=request.user)

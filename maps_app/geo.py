@@ -4,6 +4,7 @@ Shapely does the work; nothing here touches the web layer.
 """
 
 import math
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 import shapely
@@ -204,9 +205,48 @@ def _rounded(geojson: dict, decimals: int) -> dict:
     return {"type": geojson["type"], "coordinates": walk(geojson["coordinates"])}
 
 
-def contains(geojson: dict, latitude: float, longitude: float) -> bool:
-    return shape(geojson).covers(Point(longitude, latitude))
+class AreaIndex:
+    """Stored areas parsed and prepared once, for many "which area holds this point" questions.
 
+    `rows` are (key, GeoJSON geometry, stored bounding box as min_lon, min_lat, max_lon,
+    max_lat). The tree holds the stored boxes, the same pre-filter the indexed columns give;
+    the prepared geometries answer the exact question. Answers keep the order of `rows`.
+    """
 
-def distance_deg(geojson: dict, latitude: float, longitude: float) -> float:
-    return shape(geojson).distance(Point(longitude, latitude))
+    def __init__(self, rows: Iterable[tuple[Hashable, dict, tuple[float, float, float, float]]]):
+        self.keys: list[Hashable] = []
+        self.geometries: list = []
+        boxes = []
+        for key, geojson, bounds in rows:
+            geom = shape(geojson)
+            shapely.prepare(geom)
+            self.keys.append(key)
+            self.geometries.append(geom)
+            boxes.append(shapely.box(*bounds))
+        self.tree = shapely.STRtree(boxes)
+
+    def _candidates(self, target) -> list[int]:
+        """Positions of the areas whose stored box meets `target`, in the order of the rows."""
+        return sorted(int(i) for i in self.tree.query(target))
+
+    def holding(self, latitude: float, longitude: float) -> list[tuple[Hashable, object]]:
+        """(key, geometry) of the areas that hold the point, edges included."""
+        point = Point(longitude, latitude)
+        return [
+            (self.keys[i], self.geometries[i])
+            for i in self._candidates(point)
+            if self.geometries[i].covers(point)
+        ]
+
+    def nearest(self, latitude: float, longitude: float, *, within: float) -> Hashable | None:
+        """The key of the area closest to the point, if closer than `within` degrees."""
+        point = Point(longitude, latitude)
+        around = shapely.box(
+            longitude - within, latitude - within, longitude + within, latitude + within
+        )
+        best, best_distance = None, within
+        for i in self._candidates(around):
+            distance = self.geometries[i].distance(point)
+            if distance < best_distance:
+                best, best_distance = self.keys[i], distance
+        return best

@@ -5,6 +5,9 @@ GeoJSON in a JSON column with their bounding box in four indexed columns, and sh
 answers the spatial questions.
 """
 
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,11 +39,16 @@ class ProvinceBoundary(models.Model):
     min_lat = models.FloatField()
     max_lon = models.FloatField()
     max_lat = models.FloatField()
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("province boundary")
         verbose_name_plural = _("province boundaries")
         ordering = ["code"]
+        indexes = [
+            # Is the province lookup's prepared copy still current: MAX(updated_at).
+            models.Index(fields=["updated_at"], name="province_updated"),
+        ]
 
     def __str__(self):
         return self.name
@@ -69,6 +77,7 @@ class ServiceArea(models.Model):
     feature_name = models.CharField(_("name in the source file"), max_length=200, blank=True)
     repaired = models.BooleanField(_("geometry was repaired"), default=False)
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("service area")
@@ -76,6 +85,8 @@ class ServiceArea(models.Model):
         indexes = [
             # Which areas may hold this point: a bounding-box pre-filter before shapely.
             models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="area_bbox"),
+            # Is the area lookup's prepared copy still current: MAX(updated_at).
+            models.Index(fields=["updated_at"], name="area_updated"),
         ]
 
     def __str__(self):
@@ -109,9 +120,15 @@ class CameraLocationQuerySet(models.QuerySet):
         return self.filter(Q(status=CameraLocation.Status.APPROVED) | Q(submitted_by=user))
 
     def in_bbox(self, west: float, south: float, east: float, north: float):
-        return self.filter(
-            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
-        )
+        return self.in_any_bbox([(west, south, east, north)])
+
+    def in_any_bbox(self, boxes):
+        """Cameras inside at least one of the (west, south, east, north) boxes."""
+        inside = [
+            Q(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
+            for west, south, east, north in boxes
+        ]
+        return self.filter(reduce(operator.or_, inside)) if inside else self.none()
 
 
 class CameraLocation(models.Model):

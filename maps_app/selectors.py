@@ -1,8 +1,12 @@
 """Reads shared by the map page, its data endpoints, the exports and the commands."""
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet
 
 from requests_app import selectors as requests_selectors
 from requests_app.models import (
@@ -257,64 +261,128 @@ def cameras_geojson(view: CameraView, cameras: QuerySet) -> dict:
 def nearby_cameras(
     latitude: float, longitude: float, *, user, metres: float, exclude_pk: int | None = None
 ) -> list[tuple[CameraLocation, float]]:
-    """Cameras the person may see within `metres` of a point, nearest first, rejected ones
-    left out (a rejected report is no reason to doubt a new one)."""
-    dlat, dlon = geo.degrees_around(latitude, metres)
-    candidates = (
-        CameraLocation.objects.visible_to(user)
-        .exclude(status=CameraLocation.Status.REJECTED)
-        .in_bbox(longitude - dlon, latitude - dlat, longitude + dlon, latitude + dlat)
+    """Cameras the person may see within `metres` of a point, nearest first (see
+    cameras_near)."""
+    return cameras_near([(latitude, longitude, exclude_pk)], user=user, metres=metres)[0]
+
+
+# Bounding boxes per query: four parameters each, under SQLite's historical limit of 999.
+NEAR_BOXES_PER_QUERY = 200
+
+
+def cameras_near(
+    points: Sequence[tuple[float, float, int | None]], *, user, metres: float
+) -> list[list[tuple[CameraLocation, float]]]:
+    """For each (latitude, longitude, camera to leave out or None), the cameras the person may
+    see within `metres`, nearest first; rejected ones are left out (a rejected report is no
+    reason to doubt a new one).
+
+    One query per NEAR_BOXES_PER_QUERY points fetches every camera in any point's bounding
+    box; each point then keeps those in its own box and within `metres`.
+    """
+    boxes = []
+    for latitude, longitude, _exclude in points:
+        dlat, dlon = geo.degrees_around(latitude, metres)
+        boxes.append((longitude - dlon, latitude - dlat, longitude + dlon, latitude + dlat))
+    visible = CameraLocation.objects.visible_to(user).exclude(status=CameraLocation.Status.REJECTED)
+    distinct = list(dict.fromkeys(boxes))
+    found: dict[int, CameraLocation] = {}
+    for start in range(0, len(distinct), NEAR_BOXES_PER_QUERY):
+        chunk = distinct[start : start + NEAR_BOXES_PER_QUERY]
+        found.update((camera.pk, camera) for camera in visible.in_any_bbox(chunk))
+    # In the model's order (newest first), which breaks ties in distance; then by latitude,
+    # so each point looks only at the cameras in its own band.
+    candidates = sorted(found.values(), key=lambda c: (c.created_at, c.pk), reverse=True)
+    by_latitude = sorted(range(len(candidates)), key=lambda i: float(candidates[i].latitude))
+    latitudes = [float(candidates[i].latitude) for i in by_latitude]
+    results = []
+    for (latitude, longitude, exclude_pk), (west, south, east, north) in zip(
+        points, boxes, strict=True
+    ):
+        near = []
+        band = by_latitude[bisect_left(latitudes, south) : bisect_right(latitudes, north)]
+        for position in band:
+            camera = candidates[position]
+            camera_lon = float(camera.longitude)
+            if camera.pk == exclude_pk or not west <= camera_lon <= east:
+                continue
+            distance = geo.distance_m(latitude, longitude, float(camera.latitude), camera_lon)
+            if distance <= metres:
+                near.append((distance, position, camera))
+        near.sort(key=lambda item: item[:2])
+        results.append([(camera, distance) for distance, _position, camera in near])
+    return results
+
+
+# At most this many cameras on the review page, oldest first.
+REVIEW_QUEUE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    camera: CameraLocation
+    duplicates: list[tuple[CameraLocation, float]]
+
+
+def review_queue(*, user) -> tuple[list[ReviewRow], int]:
+    """Cameras waiting for review, oldest first (at most REVIEW_QUEUE_SIZE), each with the
+    cameras the organizer may see within MAP_DUPLICATE_METRES; and how many wait in all."""
+    pending = (
+        CameraLocation.objects.filter(status=CameraLocation.Status.PENDING)
+        .select_related("police_service", "release", "submitted_by")
+        .order_by("created_at", "pk")
     )
-    if exclude_pk:
-        candidates = candidates.exclude(pk=exclude_pk)
-    found = []
-    for camera in candidates:
-        distance = geo.distance_m(
-            latitude, longitude, float(camera.latitude), float(camera.longitude)
-        )
-        if distance <= metres:
-            found.append((camera, distance))
-    return sorted(found, key=lambda pair: pair[1])
+    cameras = list(pending[:REVIEW_QUEUE_SIZE])
+    duplicates = cameras_near(
+        [(float(c.latitude), float(c.longitude), c.pk) for c in cameras],
+        user=user,
+        metres=settings.MAP_DUPLICATE_METRES,
+    )
+    rows = [ReviewRow(camera, near) for camera, near in zip(cameras, duplicates, strict=True)]
+    return rows, pending.count()
 
 
 # --- Which police service -----------------------------------------------------------------
 
+# Each process keeps the stored areas parsed and prepared, per model, with the fingerprint of
+# the rows they came from: (row count, latest updated_at). A row added, changed or deleted
+# moves it, and so does a rollback of such a change, so a stale copy is never used.
+_AREA_INDEXES: dict[str, tuple[dict, geo.AreaIndex]] = {}
+
+
+def _area_index(areas: QuerySet, key: str) -> geo.AreaIndex:
+    fingerprint = areas.aggregate(rows=Count("pk"), last=Max("updated_at"))
+    cached = _AREA_INDEXES.get(areas.model._meta.label)
+    if cached is None or cached[0] != fingerprint:
+        rows = areas.values_list(key, "geometry", "min_lon", "min_lat", "max_lon", "max_lat")
+        index = geo.AreaIndex((k, geometry, tuple(box)) for k, geometry, *box in rows)
+        cached = _AREA_INDEXES[areas.model._meta.label] = (fingerprint, index)
+    return cached[1]
+
 
 def province_at(latitude: float, longitude: float) -> str:
-    """The province or territory holding a point; the nearest within ~5 km on the coast."""
+    """The province or territory holding a point; the nearest within ~5 km on the coast.
+    Where boundaries overlap, the first by code."""
     latitude, longitude = float(latitude), float(longitude)
-    candidates = ProvinceBoundary.objects.filter(
-        min_lon__lte=longitude + 0.05,
-        max_lon__gte=longitude - 0.05,
-        min_lat__lte=latitude + 0.05,
-        max_lat__gte=latitude - 0.05,
-    )
-    best, best_distance = "", 0.05
-    for province in candidates:
-        if geo.contains(province.geometry, latitude, longitude):
-            return province.code
-        distance = geo.distance_deg(province.geometry, latitude, longitude)
-        if distance < best_distance:
-            best, best_distance = province.code, distance
-    return best
+    index = _area_index(ProvinceBoundary.objects.order_by("code"), "code")
+    holding = index.holding(latitude, longitude)
+    if holding:
+        return holding[0][0]
+    return index.nearest(latitude, longitude, within=0.05) or ""
 
 
 def area_service_at(latitude: float, longitude: float) -> PoliceService | None:
     """The active police service whose imported area holds the point (the smallest if nested)."""
     latitude, longitude = float(latitude), float(longitude)
-    candidates = ServiceArea.objects.filter(
-        min_lon__lte=longitude,
-        max_lon__gte=longitude,
-        min_lat__lte=latitude,
-        max_lat__gte=latitude,
-        police_service__active=True,
-    ).select_related("police_service")
-    holding = [a for a in candidates if geo.contains(a.geometry, latitude, longitude)]
+    index = _area_index(ServiceArea.objects.order_by("pk"), "police_service_id")
+    holding = index.holding(latitude, longitude)
     if not holding:
         return None
-    from shapely.geometry import shape
-
-    return min(holding, key=lambda a: shape(a.geometry).area).police_service
+    active = PoliceService.objects.filter(active=True).in_bulk([pk for pk, _area in holding])
+    in_force = [(pk, area) for pk, area in holding if pk in active]
+    if not in_force:
+        return None
+    return active[min(in_force, key=lambda pair: pair[1].area)[0]]
 
 
 LOCAL_KINDS = (

@@ -230,3 +230,15 @@ def camera_decide(*, camera: CameraLocation, by, decision: str, reason: str = ""
         )
         revision_record(camera, action, by=by, reason=reason)
     return camera
+
+
+def camera_edit(*, camera: CameraLocation, by) -> CameraLocation:
+    """An organizer saves a camera they changed (or added) in the admin; the new version is
+    kept like every other."""
+    if not is_organizer(by):
+        raise PermissionDenied
+    action = CameraRevision.Action.SUBMITTED if camera.pk is None else CameraRevision.Action.EDITED
+    with transaction.atomic():
+        camera.save()
+        revision_record(camera, action, by=by)
+    return camera

@@ -232,28 +232,11 @@ def camera_queue(request):
     """Organizers: cameras waiting for review, oldest first, with possible duplicates."""
     if not is_organizer(request.user):
         raise PermissionDenied
-    pending = (
-        CameraLocation.objects.filter(status=CameraLocation.Status.PENDING)
-        .select_related("police_service", "release", "submitted_by")
-        .order_by("created_at", "pk")
-    )
-    rows = [
-        {
-            "camera": camera,
-            "duplicates": selectors.nearby_cameras(
-                float(camera.latitude),
-                float(camera.longitude),
-                user=request.user,
-                metres=settings.MAP_DUPLICATE_METRES,
-                exclude_pk=camera.pk,
-            ),
-        }
-        for camera in pending[:200]
-    ]
+    rows, pending_count = selectors.review_queue(user=request.user)
     return render(
         request,
         "maps_app/review.html",
-        {"rows": rows, "pending_count": pending.count(), "decision_form": DecisionForm()},
+        {"rows": rows, "pending_count": pending_count, "decision_form": DecisionForm()},
     )
 
 

@@ -4,8 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from maps_app.models import CameraLocation, CameraRevision
+from maps_app.selectors import nearby_cameras
 from maps_app.services import CameraError, camera_decide, camera_submit
 from requests_app.models import Release
 
@@ -250,6 +253,35 @@ def test_revisions_are_append_only(alices_pending, olivia):
         revision.delete()
 
 
+def test_an_organizers_edit_in_the_admin_is_kept_as_a_revision(
+    client, alice, olivia, alices_pending
+):
+    client.force_login(olivia)
+    response = client.post(
+        f"/admin/maps_app/cameralocation/{alices_pending.pk}/change/",
+        {
+            "latitude": "43.653200",
+            "longitude": "-79.383200",
+            "directions": "[90]",
+            "kind": "fixed",
+            "vendor": "motorola",
+            "source": "field",
+            "osm_tags": "{}",
+            "confidence": "likely",
+            "status": "pending",
+            "submitted_by": alice.pk,
+            "created_at_0": "2026-03-01",
+            "created_at_1": "10:00:00",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    revision = alices_pending.revisions.get()
+    assert (revision.action, revision.by) == (CameraRevision.Action.EDITED, olivia)
+    assert revision.data["vendor"] == "motorola" and revision.data["directions"] == [90]
+
+
 def test_the_database_refuses_a_camera_outside_canada(db):
     from django.db import IntegrityError
 
@@ -303,3 +335,75 @@ def test_a_volunteer_can_claim_from_the_map(client, alice, campaign):
     assert config["canClaim"] is True
     assert config["claimUrl"] == "/services/__slug__/claim/"
     assert config["campaign"] == campaign.slug
+
+
+def pending_queue(size, *, alice, bob, release):
+    """`size` pending cameras 1 km apart, each with a rejected camera 5 m east and an approved
+    one 30 m south (neither a possible duplicate). Even ones have an approved camera 11 m
+    north (the first also one 20 m north); odd ones a pending camera of bob's 11 m north.
+    Returns the possible duplicates each pending camera should show, nearest first."""
+    expected = {}
+    for i in range(size):
+        latitude, longitude = Decimal("43.6") + Decimal("0.01") * i, Decimal("-79.4")
+        camera = make_camera(
+            status="pending",
+            submitted_by=alice,
+            latitude=latitude,
+            longitude=longitude,
+            source="release",
+            release=release,
+        )
+        make_camera(status="rejected", latitude=latitude, longitude=longitude + Decimal("0.00006"))
+        make_camera(latitude=latitude - Decimal("0.00027"), longitude=longitude)
+        if i % 2:
+            twin = make_camera(
+                status="pending",
+                submitted_by=bob,
+                latitude=latitude + Decimal("0.0001"),
+                longitude=longitude,
+            )
+            expected[camera.pk], expected[twin.pk] = [twin.pk], [camera.pk]
+        else:
+            expected[camera.pk] = [
+                make_camera(latitude=latitude + Decimal(d), longitude=longitude).pk
+                for d in (("0.0001", "0.00018") if i == 0 else ("0.0001",))
+            ]
+    return expected
+
+
+def queue_duplicates(response):
+    return {row.camera.pk: [c.pk for c, _m in row.duplicates] for row in response.context["rows"]}
+
+
+def test_the_queue_shows_the_duplicates_the_camera_page_shows(
+    client, alice, bob, olivia, campaign, toronto
+):
+    release = make_release(campaign=campaign, service=toronto, volunteer=alice)
+    expected = pending_queue(6, alice=alice, bob=bob, release=release)
+    client.force_login(olivia)
+    response = client.get(REVIEW)
+    assert queue_duplicates(response) == expected
+    for row in response.context["rows"]:
+        camera = row.camera
+        assert row.duplicates == nearby_cameras(
+            float(camera.latitude),
+            float(camera.longitude),
+            user=olivia,
+            metres=25,
+            exclude_pk=camera.pk,
+        )
+
+
+def test_the_queue_costs_as_many_queries_for_20_cameras_as_for_2(
+    client, alice, bob, olivia, campaign, toronto, django_assert_num_queries
+):
+    release = make_release(campaign=campaign, service=toronto, volunteer=alice)
+    client.force_login(olivia)
+    expected = pending_queue(2, alice=alice, bob=bob, release=release)
+    with CaptureQueriesContext(connection) as queries_for_2:
+        assert queue_duplicates(client.get(REVIEW)) == expected
+    CameraLocation.objects.all().delete()
+    expected = pending_queue(20, alice=alice, bob=bob, release=release)
+    with django_assert_num_queries(len(queries_for_2)):
+        response = client.get(REVIEW)
+    assert queue_duplicates(response) == expected

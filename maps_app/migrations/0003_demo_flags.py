@@ -13,7 +13,7 @@ def mark_demo_cameras(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('maps_app', '0001_initial'),
+        ('maps_app', '0002_areas_updated_at'),
     ]
 
     operations = [
