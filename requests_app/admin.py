@@ -62,7 +62,7 @@ class AccessRegimeAdmin(admin.ModelAdmin):
     inlines = [RegimeRuleSetInline]
     fieldsets = [
         (None, {"fields": ["code", "jurisdiction", "name_en", "name_fr", "short_name", "citation",
-                           "applies_to"]}),
+                           "applies_to", "requests_go_to_en", "requests_go_to_fr"]}),
         (_("Fees"), {"fields": ["application_fee", "fee_notes", "fee_waiver_basis"]}),
         (_("Appeal"), {"fields": ["appeal_body_en", "appeal_body_fr", "appeal_body_url",
                                   "appeal_fee", "appeal_fee_notes"]}),
@@ -98,7 +98,7 @@ class PoliceServiceAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name_en", "name_fr", "short_name", "slug", "kind", "province",
                            "hq_city", ("latitude", "longitude"), "website", "regime", "parent",
-                           "active"]}),
+                           "police_of_jurisdiction", "active"]}),
         (_("ALPR"), {"fields": ["known_alpr", "known_alpr_note"]}),
         (_("How to file (each fact with its source and the day it was checked)"), {
             "fields": [(f, f"{f}_source", f"{f}_checked") for f in PoliceService.FILING_FACTS]}),

@@ -44,6 +44,7 @@ SERVICE_COLUMNS = [
         for fact in PoliceService.FILING_FACTS
         for suffix in ("", "_source", "_checked")
     ],
+    "police_of_jurisdiction",
     "active",
     "source_urls",
     "notes",
@@ -285,7 +286,7 @@ def _services_plan(rows, progress: Progress | None) -> tuple[list[_Plan], list[R
         data.update(row)
         data["slug"] = slug
         data["regime"] = data.pop("regime_code", "")
-        for name in ("accepts_cards", "active"):
+        for name in ("accepts_cards", "police_of_jurisdiction", "active"):
             data[name] = _parse_yes_no(data.get(name, ""))
         data.setdefault("active", "true")
         data["active"] = data["active"] or "true"

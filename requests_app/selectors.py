@@ -20,6 +20,7 @@ from .models import (
     PoliceService,
     RegimeRuleSet,
     Release,
+    RouteStatus,
     TargetActivity,
 )
 from .models.directory import Province, search_key
@@ -66,6 +67,47 @@ def service_for_page(slug: str) -> PoliceService:
         .prefetch_related("regime__rule_sets", "divisions")
         .get(slug=slug)
     )
+
+
+def route_totals() -> dict:
+    """How many active services have each route status: the guide's and the README's totals."""
+    counts = dict.fromkeys(RouteStatus, 0)
+    for service in PoliceService.objects.filter(active=True).only(
+        *PoliceService.ROUTE_FACTS, *[f"{name}_source" for name in PoliceService.ROUTE_FACTS]
+    ):
+        counts[service.route_status()] += 1
+    return {
+        "services": sum(counts.values()),
+        "confirmed": counts[RouteStatus.CONFIRMED],
+        "by_status": [(status.label, counts[status]) for status in RouteStatus],
+    }
+
+
+def filing_guidance(service: PoliceService) -> dict:
+    """What the letter page tells a volunteer about where to send the request: the confirmed
+    routes, and when there is none, what to do instead (the service's website and main
+    address where known, the FOI coordinator, and the law's rule on where requests go)."""
+    status = service.route_status()
+    regime = service.regime
+    confirmed = service.confirmed_routes()
+    route_facts = [f for f in service.filing_facts() if f["name"] in service.ROUTE_FACTS]
+    return {
+        "status": status,
+        "status_label": status.label,
+        "has_route": status == RouteStatus.CONFIRMED,
+        # The letter page offers to write to the e-mail address only when it is confirmed.
+        "email_confirmed": "foi_email" in confirmed,
+        "routes": [f for f in route_facts if f["name"] in confirmed],
+        # Recorded but not usable as they are: unconfirmed, or an address missing its code.
+        "leads": [f for f in route_facts if f["known"] and f["name"] not in confirmed],
+        "website": service.website,
+        "main_address": ", ".join(
+            part for part in (service.hq_city, service.get_province_display()) if part
+        ),
+        "law": regime.name,
+        "requests_go_to": regime.requests_go_to,
+        "applies_to": regime.applies_to,
+    }
 
 
 def regimes_for_guide() -> QuerySet[AccessRegime]:

@@ -1,6 +1,14 @@
 from .accounts import User
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
-from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
+from .directory import (
+    AccessRegime,
+    Answer,
+    DayKind,
+    PoliceService,
+    Province,
+    RegimeRuleSet,
+    RouteStatus,
+)
 from .releases import (
     Finding,
     FindingField,
@@ -40,6 +48,7 @@ __all__ = [
     "Release",
     "ReleaseDecision",
     "RequestEvent",
+    "RouteStatus",
     "Status",
     "StoredFile",
     "TargetActivity",

@@ -1,5 +1,6 @@
 """The directory: access-to-information regimes, their dated time rules, police services."""
 
+import re
 import unicodedata
 from datetime import date
 
@@ -56,6 +57,29 @@ class Province(models.TextChoices):
     YT = "YT", _("Yukon")
 
 
+class RouteStatus(models.TextChoices):
+    """How far a service's way to file is known, from its route facts (e-mail, portal, postal
+    address) and their sources."""
+
+    CONFIRMED = "confirmed", _("Confirmed route")
+    INCOMPLETE = "incomplete", _("Route incomplete")
+    UNCONFIRMED = "unconfirmed", _("Unconfirmed leads only")
+    NONE = "none", _("No route known")
+
+
+# A Canadian postal code (A1A 1A1) at the end of an address's city line.
+POSTAL_CODE = re.compile(r"\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b")
+# The marker, in a fact's source, of a value no official page confirmed.
+UNCONFIRMED_MARK = "UNCONFIRMED"
+
+
+def is_mailing_address(text: str) -> bool:
+    """A postal address a letter can be sent to: a postal code, and a street or box number
+    besides it."""
+    without_code = POSTAL_CODE.sub("", text)
+    return bool(POSTAL_CODE.search(text)) and any(c.isdigit() for c in without_code)
+
+
 def search_key(*parts: str) -> str:
     """Lower-case text without accents, so "Quebec" finds "Québec"."""
     text = " ".join(p for p in parts if p)
@@ -79,6 +103,16 @@ class AccessRegime(models.Model):
     short_name = models.CharField(_("short name"), max_length=40)
     citation = models.CharField(_("citation"), max_length=255, blank=True)
     applies_to = models.TextField(_("bodies it covers"), blank=True)
+    requests_go_to_en = models.TextField(
+        _("where requests go (English)"),
+        blank=True,
+        help_text=_(
+            "The law's rule on which body receives a request, in plain words, e.g. in Ontario "
+            "the police service board is the institution. Shown when a service's own route "
+            "is not known."
+        ),
+    )
+    requests_go_to_fr = models.TextField(_("where requests go (French)"), blank=True)
     application_fee = models.DecimalField(
         _("application fee (CAD)"),
         max_digits=8,
@@ -141,6 +175,12 @@ class AccessRegime(models.Model):
     @property
     def sources(self) -> list[str]:
         return split_sources(self.source_urls)
+
+    @property
+    def requests_go_to(self) -> str:
+        if get_language() == "fr" and self.requests_go_to_fr:
+            return self.requests_go_to_fr
+        return self.requests_go_to_en
 
     @property
     def law_unconfirmed(self) -> bool:
@@ -410,6 +450,9 @@ class PoliceService(models.Model):
     accepts_cards = models.BooleanField(_("accepts payment cards"), null=True, blank=True)
     accepts_cards_source = models.CharField(_("source"), max_length=500, blank=True)
     accepts_cards_checked = models.DateField(_("checked on"), null=True, blank=True)
+    payment_methods = models.TextField(_("how to pay"), blank=True)
+    payment_methods_source = models.CharField(_("source"), max_length=500, blank=True)
+    payment_methods_checked = models.DateField(_("checked on"), null=True, blank=True)
     identification_required = models.TextField(_("identification asked for"), blank=True)
     identification_required_source = models.CharField(_("source"), max_length=500, blank=True)
     identification_required_checked = models.DateField(_("checked on"), null=True, blank=True)
@@ -417,6 +460,14 @@ class PoliceService(models.Model):
     filing_warnings_source = models.CharField(_("source"), max_length=500, blank=True)
     filing_warnings_checked = models.DateField(_("checked on"), null=True, blank=True)
 
+    police_of_jurisdiction = models.BooleanField(
+        _("police of jurisdiction of its province"),
+        default=False,
+        help_text=_(
+            "Polices the places of its province that have no police of their own (the OPP, "
+            "the SQ, the RCMP division): cameras there are attributed to it."
+        ),
+    )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Untick when a service merges or dissolves.")
     )
@@ -434,9 +485,12 @@ class PoliceService(models.Model):
         "filing_fee",
         "fee_payable_to",
         "accepts_cards",
+        "payment_methods",
         "identification_required",
         "filing_warnings",
     ]
+    # The facts that are a way to send a request.
+    ROUTE_FACTS = ["foi_email", "foi_portal_url", "foi_postal_address"]
 
     class Meta:
         verbose_name = _("police service")
@@ -459,6 +513,12 @@ class PoliceService(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="service_not_own_parent"
+            ),
+            # Each province has one police for the places without police of their own.
+            models.UniqueConstraint(
+                fields=["province"],
+                condition=Q(police_of_jurisdiction=True),
+                name="one_police_of_jurisdiction_per_province",
             ),
         ]
 
@@ -500,8 +560,16 @@ class PoliceService(models.Model):
     def sources(self) -> list[str]:
         return split_sources(self.source_urls)
 
+    def fact_is_known(self, name: str) -> bool:
+        return getattr(self, name) not in (None, "")
+
+    def fact_is_unconfirmed(self, name: str) -> bool:
+        """A recorded fact that no official page confirmed: its source says UNCONFIRMED."""
+        return UNCONFIRMED_MARK in getattr(self, f"{name}_source").upper()
+
     def filing_facts(self) -> list[dict]:
-        """Each way-to-file fact with its label, value, source and date checked."""
+        """Each way-to-file fact with its label, value, source, date checked, and whether it
+        is unconfirmed (pages then say so beside it)."""
         facts = []
         for name in self.FILING_FACTS:
             value = getattr(self, name)
@@ -510,9 +578,32 @@ class PoliceService(models.Model):
                     "name": name,
                     "label": self._meta.get_field(name).verbose_name,
                     "value": value,
-                    "known": value not in (None, ""),
+                    "known": self.fact_is_known(name),
+                    "unconfirmed": self.fact_is_known(name) and self.fact_is_unconfirmed(name),
                     "source": getattr(self, f"{name}_source"),
                     "checked": getattr(self, f"{name}_checked"),
                 }
             )
         return facts
+
+    def confirmed_routes(self) -> list[str]:
+        """The route facts an official page confirmed and a letter can use as they are."""
+        routes = []
+        for name in self.ROUTE_FACTS:
+            if not self.fact_is_known(name) or self.fact_is_unconfirmed(name):
+                continue
+            if name == "foi_postal_address" and not is_mailing_address(self.foi_postal_address):
+                continue
+            routes.append(name)
+        return routes
+
+    def route_status(self) -> RouteStatus:
+        """Confirmed: an e-mail, a portal or a full postal address confirmed on an official
+        page. Incomplete: a confirmed address that lacks what a letter needs. Unconfirmed:
+        only leads no official page confirmed. None: nothing recorded."""
+        if self.confirmed_routes():
+            return RouteStatus.CONFIRMED
+        known = [name for name in self.ROUTE_FACTS if self.fact_is_known(name)]
+        if any(not self.fact_is_unconfirmed(name) for name in known):
+            return RouteStatus.INCOMPLETE
+        return RouteStatus.UNCONFIRMED if known else RouteStatus.NONE

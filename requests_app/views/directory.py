@@ -78,5 +78,6 @@ def guide(request):
         "chosen": chosen,
         "chosen_rule_set": chosen.regime.rule_set_on(today) if chosen else None,
         "regimes": regimes,
+        "routes": selectors.route_totals(),
     }
     return render(request, "requests_app/guide.html", context)

@@ -136,11 +136,20 @@ def test_the_claimant_gets_the_letter_to_copy_download_and_mail(client, alice, a
     assert any("Municipal Freedom of Information" in p for p in paragraphs)
 
 
-def test_a_mailto_link_appears_when_the_foi_address_is_known(client, alice, alpr):
+def test_a_mailto_link_appears_when_the_foi_address_is_confirmed(client, alice, alpr):
+    service = PoliceService.objects.get(slug="calgary-police-service")
+    claim_create(campaign=alpr, service=service, volunteer=alice)
+    client.force_login(alice)
+    page = letter_post(client, service)
+    assert page.context["mailto"].startswith("mailto:access@calgarypolice.ca?subject=")
+    assert 'href="mailto:access@calgarypolice.ca?subject=' in page.content.decode()
+
+
+def test_no_mailto_link_for_an_unconfirmed_address(client, alice, alpr):
     service = PoliceService.objects.get(slug="york-regional-police")
     claim_create(campaign=alpr, service=service, volunteer=alice)
     client.force_login(alice)
-    assert letter_post(client, service).context["mailto"].startswith("mailto:foi@yrp.ca?subject=")
+    assert 'href="mailto:foi@yrp.ca?subject=' not in letter_post(client, service).content.decode()
 
 
 def test_bad_letter_input_gets_a_message(client, alice, alices_target):
