@@ -15,6 +15,7 @@ from .models import (
     Campaign,
     Claim,
     LetterTemplate,
+    Municipality,
     PoliceService,
     RecordCategory,
     RegimeRuleSet,
@@ -165,6 +166,25 @@ class PoliceServiceAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="police_services.csv"'
         directory_export(response, services)
         return response
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "province", "policed_by", "population"]
+    list_filter = ["province"]
+    search_fields = ["name", "name_fr", "slug", "policed_by__name_en"]
+    list_select_related = ["policed_by"]
+    autocomplete_fields = ["policed_by"]
+    fields = [
+        ("name", "name_fr"),
+        "slug",
+        "province",
+        ("latitude", "longitude"),
+        ("population", "land_area_km2", "csduid"),
+        "policed_by",
+        "source",
+        "location_source",
+    ]
 
 
 class RecordCategoryInline(admin.StackedInline):

@@ -21,6 +21,7 @@ class RequestsAppConfig(AppConfig):
         "accessregime",
         "regimeruleset",
         "policeservice",
+        "municipality",
         "campaign",
         "recordcategory",
         "claim",

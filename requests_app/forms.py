@@ -24,7 +24,7 @@ class DateInput(forms.DateInput):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or city"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name, municipality or province"), required=False, max_length=100)
     province = forms.ChoiceField(
         label=_("Province or territory"),
         required=False,

@@ -5,8 +5,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -17,6 +17,7 @@ from .models import (
     ClaimHelper,
     Finding,
     FindingField,
+    Municipality,
     PoliceService,
     RegimeRuleSet,
     Release,
@@ -28,24 +29,73 @@ from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
 
 
+def provinces_named(query: str) -> list[str]:
+    """The province codes whose English or French name (or code) is the query, accents and
+    case aside: "Quebec" and "Québec" both name QC."""
+    key = " ".join(search_key(query).split())
+    if not key:
+        return []
+    codes = []
+    for code, label in Province.choices:
+        with translation.override("fr"):
+            french = str(label)
+        with translation.override("en"):
+            english = str(label)
+        if key in (code.lower(), search_key(english), search_key(french)):
+            codes.append(code)
+    return codes
+
+
+def municipalities_matching(query: str) -> QuerySet[Municipality]:
+    """Municipalities whose name holds every word of the query, accents and case aside."""
+    words = search_key(query).split()
+    if not words:
+        return Municipality.objects.none()
+    found = Municipality.objects.all()
+    for word in words:
+        found = found.filter(search_text__contains=word)
+    return found
+
+
 def directory_services(
     *, province: str = "", kind: str = "", query: str = ""
 ) -> QuerySet[PoliceService]:
-    """Active police services for the public directory, filtered as asked."""
+    """Active police services for the public directory, filtered as asked. The query finds
+    a service by its names and headquarters city, by a municipality it polices ("Cambridge"
+    finds Waterloo Regional Police), or by a province's name in either language."""
     services = PoliceService.objects.filter(active=True).select_related("regime")
     if province:
         services = services.filter(province=province)
     if kind:
         services = services.filter(kind=kind)
-    for word in search_key(query).split():
-        services = services.filter(search_text__contains=word)
+    words = search_key(query).split()
+    if words:
+        named = Q()
+        for word in words:
+            named &= Q(search_text__contains=word)
+        services = services.filter(
+            named
+            | Q(pk__in=municipalities_matching(query).values("policed_by"))
+            | Q(province__in=provinces_named(query))
+        )
     return services.order_by("province", "name_en")
 
 
-def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
-    """The directory's rows: each service with its status in the campaign, and whether this
-    viewer may claim it from the list."""
+def places_policed(services, query: str) -> dict[int, list[str]]:
+    """For the directory's rows: the municipalities matching the query that each service
+    polices, so the page says why a service came up."""
+    ids = [service.pk for service in services]
+    places: dict[int, list[str]] = {}
+    for municipality in municipalities_matching(query).filter(policed_by__in=ids):
+        places.setdefault(municipality.policed_by_id, []).append(municipality.display_name)
+    return places
+
+
+def directory_rows(services, campaign: Campaign | None, user, query: str = "") -> list[dict]:
+    """The directory's rows: each service with its status in the campaign, whether this
+    viewer may claim it from the list, and the searched municipalities it polices."""
     statuses = target_statuses(campaign) if campaign else {}
+    places = places_policed(services, query) if query else {}
     labels = dict(TargetStatus.choices)
     rows = []
     for service in services:
@@ -56,6 +106,7 @@ def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
                 "status": status,
                 "status_label": labels[status],
                 "may_claim": user.is_authenticated and status == TargetStatus.UNCLAIMED,
+                "places": places.get(service.pk, []),
             }
         )
     return rows
@@ -64,7 +115,11 @@ def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
 def service_for_page(slug: str) -> PoliceService:
     return (
         PoliceService.objects.select_related("regime", "parent")
-        .prefetch_related("regime__rule_sets", "divisions")
+        .prefetch_related(
+            "regime__rule_sets",
+            "divisions",
+            Prefetch("municipalities", queryset=Municipality.objects.order_by("name")),
+        )
         .get(slug=slug)
     )
 

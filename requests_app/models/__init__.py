@@ -9,6 +9,7 @@ from .directory import (
     RegimeRuleSet,
     RouteStatus,
 )
+from .municipalities import Municipality
 from .releases import (
     Finding,
     FindingField,
@@ -41,6 +42,7 @@ __all__ = [
     "FindingRevision",
     "LetterTemplate",
     "Method",
+    "Municipality",
     "PoliceService",
     "Province",
     "RecordCategory",

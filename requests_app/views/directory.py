@@ -24,7 +24,9 @@ def directory(request):
     context = {
         "form": form,
         "services": services,
-        "rows": selectors.directory_rows(services, campaign, request.user),
+        "rows": selectors.directory_rows(
+            services, campaign, request.user, query=filters.get("q", "")
+        ),
         "campaign": campaign,
         "campaigns": selectors.open_campaigns(),
     }
