@@ -29,6 +29,12 @@ from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
 
 
+def _search_words(query: str) -> list[str]:
+    """The words a search looks for; a hyphen separates words, so "Dollard-des-Ormeaux"
+    finds "Dollard-Des Ormeaux"."""
+    return search_key(query).replace("-", " ").split()
+
+
 def provinces_named(query: str) -> list[str]:
     """The province codes whose English or French name (or code) is the query, accents and
     case aside: "Quebec" and "Québec" both name QC."""
@@ -48,7 +54,7 @@ def provinces_named(query: str) -> list[str]:
 
 def municipalities_matching(query: str) -> QuerySet[Municipality]:
     """Municipalities whose name holds every word of the query, accents and case aside."""
-    words = search_key(query).split()
+    words = _search_words(query)
     if not words:
         return Municipality.objects.none()
     found = Municipality.objects.all()
@@ -68,7 +74,7 @@ def directory_services(
         services = services.filter(province=province)
     if kind:
         services = services.filter(kind=kind)
-    words = search_key(query).split()
+    words = _search_words(query)
     if words:
         named = Q()
         for word in words:
