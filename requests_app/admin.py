@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .directory_csv import DirectoryImportError, directory_export, directory_import
 from .models import (
@@ -14,6 +15,7 @@ from .models import (
     AccessRequest,
     Campaign,
     Claim,
+    Correction,
     LetterTemplate,
     Municipality,
     PoliceService,
@@ -56,7 +58,7 @@ class RegimeRuleSetInline(admin.StackedInline):
 
 
 @admin.register(AccessRegime)
-class AccessRegimeAdmin(admin.ModelAdmin):
+class AccessRegimeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "short_name", "jurisdiction", "application_fee", "last_verified"]
     list_filter = ["jurisdiction"]
     search_fields = ["code", "name_en", "name_fr", "short_name"]
@@ -81,13 +83,23 @@ class AccessRegimeAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(RegimeRuleSet)
+class RegimeRuleSetAdmin(SimpleHistoryAdmin):
+    """Rule sets are edited with their regime; here each keeps its own history."""
+
+    list_display = ["__str__", "response_days", "day_kind", "last_verified"]
+    list_filter = ["regime__jurisdiction"]
+    list_select_related = ["regime"]
+    fields = RegimeRuleSetInline.fields
+
+
 class DirectoryImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_("The format export_directory writes."))
     dry_run = forms.BooleanField(label=_("Only check, import nothing"), required=False)
 
 
 @admin.register(PoliceService)
-class PoliceServiceAdmin(admin.ModelAdmin):
+class PoliceServiceAdmin(SimpleHistoryAdmin):
     list_display = ["name_en", "province", "kind", "regime", "known_alpr", "active"]
     list_filter = ["province", "kind", "known_alpr", "active", "regime"]
     search_fields = ["name_en", "name_fr", "short_name", "hq_city", "slug"]
@@ -169,7 +181,7 @@ class PoliceServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "province", "policed_by", "population"]
     list_filter = ["province"]
     search_fields = ["name", "name_fr", "slug", "policed_by__name_en"]
@@ -211,6 +223,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["police_service", "field", "status", "proposed_by", "proposed_at"]
+    list_filter = ["status", "target"]
+    search_fields = ["police_service__name_en", "field", "proposed_value"]
+    list_select_related = ["police_service", "proposed_by"]
 
 
 @admin.register(Claim)

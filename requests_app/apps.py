@@ -29,6 +29,7 @@ class RequestsAppConfig(AppConfig):
         "accessrequest",
         "requestevent",
         "lettertemplate",
+        "correction",
     )
 
     def ready(self):

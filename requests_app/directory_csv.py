@@ -401,8 +401,19 @@ def _count(report: ImportReport, plans: Iterable[_Plan]) -> None:
         setattr(report, plan.state, getattr(report, plan.state) + 1)
 
 
+# The reason each import gives in the directory's history (django-simple-history); the
+# admin's import also records who ran it.
+CSV_IMPORT = "CSV import"
+SHIPPED_DATA = "shipped reference data"
+
+
 def directory_import(
-    source, *, dry_run: bool = False, progress: Progress | None = None, only_missing: bool = False
+    source,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    only_missing: bool = False,
+    change_reason: str = CSV_IMPORT,
 ) -> ImportReport:
     """Upsert police services from CSV; raises DirectoryImportError with every bad row.
 
@@ -428,17 +439,16 @@ def directory_import(
         raise DirectoryImportError(report)
     _count(report, plans)
     if not dry_run:
-        _apply_services(plans)
+        _apply_services(plans, change_reason)
     return report
 
 
 @transaction.atomic
-def _apply_services(plans: list[_Plan]) -> None:
-    saved = {}
+def _apply_services(plans: list[_Plan], change_reason: str) -> None:
     for plan in plans:
+        plan.form.instance._change_reason = change_reason
         if plan.state != "unchanged":
             plan.form.save()
-        saved[plan.form.instance.slug] = plan
     parents = {
         s.slug: s for s in PoliceService.objects.filter(slug__in={p.parent_slug for p in plans})
     }
@@ -474,6 +484,7 @@ def _import_keyed(
     only_missing,
     dry_run: bool = False,
     progress: Progress | None = None,
+    change_reason: str = CSV_IMPORT,
 ):
     """Upsert rows of a simple table (regimes, rule sets, municipalities) keyed by
     `key_of(row)`: every row is checked, and any bad one means nothing is written."""
@@ -517,12 +528,18 @@ def _import_keyed(
         with transaction.atomic():
             for plan in plans:
                 if plan.state != "unchanged":
+                    plan.form.instance._change_reason = change_reason
                     plan.form.save()
     return report
 
 
 def municipalities_import(
-    source, *, dry_run: bool = False, progress: Progress | None = None, only_missing: bool = False
+    source,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    only_missing: bool = False,
+    change_reason: str = CSV_IMPORT,
 ) -> ImportReport:
     """Upsert municipalities by slug from CSV (the export_municipalities format); raises
     DirectoryImportError with every bad row, and then writes nothing."""
@@ -538,6 +555,7 @@ def municipalities_import(
         only_missing=only_missing,
         dry_run=dry_run,
         progress=progress,
+        change_reason=change_reason,
     )
 
 
@@ -576,6 +594,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR, only_missing: bool = True)
         row_of=regime_row,
         columns=REGIME_COLUMNS,
         only_missing=only_missing,
+        change_reason=SHIPPED_DATA,
     )
     reports["rule sets"] = _import_keyed(
         (data_dir / "regime_rule_sets.csv").read_text(encoding="utf-8"),
@@ -585,12 +604,17 @@ def reference_data_load(*, data_dir: Path = DATA_DIR, only_missing: bool = True)
         row_of=rule_set_row,
         columns=RULE_SET_COLUMNS,
         only_missing=only_missing,
+        change_reason=SHIPPED_DATA,
     )
     reports["police services"] = directory_import(
-        (data_dir / "police_services.csv").read_text(encoding="utf-8"), only_missing=only_missing
+        (data_dir / "police_services.csv").read_text(encoding="utf-8"),
+        only_missing=only_missing,
+        change_reason=SHIPPED_DATA,
     )
     reports["municipalities"] = municipalities_import(
-        (data_dir / "municipalities.csv").read_text(encoding="utf-8"), only_missing=only_missing
+        (data_dir / "municipalities.csv").read_text(encoding="utf-8"),
+        only_missing=only_missing,
+        change_reason=SHIPPED_DATA,
     )
     reports["campaigns"] = campaigns_load(data_dir / "campaigns.json")
     return reports

@@ -15,6 +15,7 @@ from .models import (
     Campaign,
     Claim,
     ClaimHelper,
+    Correction,
     Finding,
     FindingField,
     Municipality,
@@ -541,3 +542,29 @@ def releases_search(query: str) -> QuerySet[Release]:
     for word in query.split():
         releases = releases.filter(stored__text__icontains=word)
     return releases
+
+
+# --- Corrections from the field ------------------------------------------------------------
+
+
+def corrections_visible_to(user) -> QuerySet[Correction]:
+    """Organizers see every correction; a volunteer sees their own; others none."""
+    corrections = Correction.objects.select_related(
+        "police_service", "regime", "rule_set__regime", "proposed_by", "decided_by"
+    )
+    if is_organizer(user):
+        return corrections
+    if user.is_authenticated:
+        return corrections.filter(proposed_by=user)
+    return corrections.none()
+
+
+def corrections_to_review() -> list[dict]:
+    """The organizers' queue, oldest first: each pending correction beside the value on
+    record now (which may have changed since it was proposed)."""
+    pending = Correction.objects.filter(status=Correction.Status.PENDING).select_related(
+        "police_service__regime", "regime", "rule_set__regime", "proposed_by"
+    )
+    from .directory_csv import _cell
+
+    return [{"correction": c, "value_now": _cell(getattr(c.corrected, c.field))} for c in pending]

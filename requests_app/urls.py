@@ -48,3 +48,10 @@ urlpatterns += [
     path("moderation/", views.moderation_queue, name="moderation"),
     path("findings/", views.findings, name="findings"),
 ]
+
+urlpatterns += [
+    path("services/<slug:slug>/corrections/new/", views.correction_new, name="correction_new"),
+    path("corrections/", views.corrections_queue, name="corrections"),
+    path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
+    path("corrections/<int:pk>/letter/", views.correction_letter, name="correction_letter"),
+]

@@ -1,5 +1,6 @@
 from .accounts import User
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
+from .corrections import Correction
 from .directory import (
     AccessRegime,
     Answer,
@@ -35,6 +36,7 @@ __all__ = [
     "Campaign",
     "Claim",
     "ClaimHelper",
+    "Correction",
     "DayKind",
     "DigestSent",
     "Finding",

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..choices import Answer, DayKind
 
@@ -153,6 +154,8 @@ class AccessRegime(models.Model):
     source_urls = models.TextField(_("sources"), blank=True, help_text=_("Separated by |."))
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Who changed what and when: admin edits, imports and accepted corrections.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("access regime")
@@ -266,6 +269,7 @@ class RegimeRuleSet(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = RegimeRuleSetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("time rule set")
@@ -477,6 +481,7 @@ class PoliceService(models.Model):
     search_text = models.CharField(max_length=600, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
 
     FILING_FACTS = [
         "foi_email",

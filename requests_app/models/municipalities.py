@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .directory import (
     LATITUDE_RANGE,
@@ -59,6 +60,7 @@ class Municipality(models.Model):
     location_source = models.CharField(_("source of the point"), max_length=500, blank=True)
     # Accent-free, lower-case names for directory search on any database.
     search_text = models.CharField(max_length=420, editable=False, db_index=True)
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("municipality")

@@ -10,6 +10,12 @@ from .claims import (
     me,
     profile,
 )
+from .corrections import (
+    correction_decide,
+    correction_letter,
+    correction_new,
+    corrections_queue,
+)
 from .directory import directory, guide, service_detail
 from .releases import (
     findings,
@@ -37,6 +43,10 @@ __all__ = [
     "claim_help_offer",
     "claim_reassign",
     "claim_release",
+    "correction_decide",
+    "correction_letter",
+    "correction_new",
+    "corrections_queue",
     "directory",
     "event_attachment",
     "findings",
