@@ -1,7 +1,6 @@
 """Corrections from the field: who may propose and decide, what accepting changes, who is
 told, and the history every change to the directory keeps."""
 
-
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
