@@ -11,11 +11,6 @@ from requests_app.models import AccessRequest, Campaign, LetterTemplate, PoliceS
 from requests_app.services.claims import claim_create
 
 
-@pytest.fixture
-def alpr(directory):
-    return Campaign.objects.get(slug="alpr-records")
-
-
 def letter_for(slug, language=None, **overrides):
     from requests_app.letters import default_language
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from requests_app.models import AccessRequest, Campaign, PoliceService, RegimeRuleSet
+from requests_app.models import AccessRequest, PoliceService, RegimeRuleSet
 from requests_app.services.claims import claim_create
 from requests_app.services.reminders import calendar_token_renew, digests_send
 from requests_app.services.requests import (
@@ -25,15 +25,7 @@ TORONTO = ZoneInfo("America/Toronto")
 TODAY = date(2026, 11, 26)
 
 
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=TORONTO), tick=False):
-        yield
-
-
-@pytest.fixture
-def alpr(directory):
-    return Campaign.objects.get(slug="alpr-records")
+pytestmark = pytest.mark.usefixtures("frozen_26_november")
 
 
 def service(slug):
