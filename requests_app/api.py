@@ -77,6 +77,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
         source="request.campaign", slug_field="slug", read_only=True
     )
     demo = serializers.BooleanField(source="request.campaign.is_demo", read_only=True)
+    original_name = serializers.SerializerMethodField()
     kind = serializers.CharField(source="stored.kind", read_only=True)
     page_count = serializers.IntegerField(source="stored.page_count", read_only=True)
     url = serializers.URLField(source="get_absolute_url", read_only=True)
@@ -88,12 +89,22 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "demo", "kind", "page_count", "moderation", "url",
         ]  # fmt: skip
 
+    def get_original_name(self, release) -> str | None:
+        """A file's own name can carry personal names: only for its team and organizers."""
+        return release.original_name if release.request_id in self.context["team"] else None
+
 
 class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     """Approved releases of one campaign (`?campaign=`, the real one by default) for
     everyone; a request's own releases too for its volunteers."""
 
     serializer_class = ReleaseSerializer
+
+    def get_serializer_context(self):
+        from .models import AccessRequest
+
+        team = AccessRequest.objects.visible_to(self.request.user).values_list("pk", flat=True)
+        return {**super().get_serializer_context(), "team": set(team)}
 
     def get_queryset(self):
         return (
