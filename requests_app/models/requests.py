@@ -194,6 +194,12 @@ class AccessRequest(models.Model):
             models.Index(fields=["campaign", "police_service"], name="request_target"),
         ]
         constraints = [
+            # Two people filing at once get one request going per target.
+            models.UniqueConstraint(
+                fields=["campaign", "police_service"],
+                condition=~Q(status__in=["abandoned", "closed"]),
+                name="one_open_request_per_target",
+            ),
             models.CheckConstraint(
                 condition=Q(records_to__isnull=True)
                 | Q(records_from__isnull=True)

@@ -427,3 +427,46 @@ def test_the_request_page_explains_the_due_date_in_the_readers_language(client, 
     assert english[-1] == "Due Wednesday 16 December 2026."
     french = client.get(f"/fr{request.get_absolute_url()}").context["deadline_steps"]
     assert french[-1] == "Échéance : mercredi 16 décembre 2026."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_filing_twice_at_once_logs_one_request():
+    import threading
+
+    from django.db import connection, connections
+
+    from requests_app.roles import organizer_grant
+    from tests.conftest import REQUIRE_SERVICES
+    from tests.factories import CampaignFactory, PoliceServiceFactory, UserFactory
+
+    if connection.vendor != "postgresql" and not REQUIRE_SERVICES:
+        pytest.skip("SQLite serializes writers; this race is proven on PostgreSQL (CI)")
+    campaign, target = CampaignFactory(), PoliceServiceFactory()
+    organizers = [UserFactory() for _ in range(6)]
+    for organizer in organizers:
+        organizer_grant(organizer)
+    barrier = threading.Barrier(len(organizers))
+    outcomes = []
+
+    def attempt(organizer):
+        barrier.wait()
+        try:
+            request_file(
+                campaign=campaign, service=target, volunteer=organizer, filed_on=date(2026, 11, 2)
+            )
+            outcomes.append("filed")
+        except RequestError as error:
+            outcomes.append(str(error))
+        except Exception as error:  # a server error would show up here
+            outcomes.append(f"error: {error!r}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(o,)) for o in organizers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("filed") == 1
+    assert all("already logged" in o for o in outcomes if o != "filed"), outcomes
+    assert AccessRequest.objects.filter(campaign=campaign, police_service=target).count() == 1
