@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..deadlines import DueDate
 
 from ..choices import Answer
+from .base import AppendOnly
 from .claims import Campaign, Claim, RecordCategory
 from .directory import AccessRegime, PoliceService, RegimeRuleSet
 
@@ -295,7 +296,7 @@ class AccessRequest(models.Model):
         )
 
 
-class RequestEvent(models.Model):
+class RequestEvent(AppendOnly, models.Model):
     """One step of a request, with the day it happened; append-only."""
 
     request = models.ForeignKey(AccessRequest, on_delete=models.PROTECT, related_name="events")
@@ -327,14 +328,6 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} {self.occurred_on}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Status events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Status events are append-only.")
 
 
 class LetterTemplate(models.Model):
