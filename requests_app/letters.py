@@ -80,7 +80,7 @@ def law_phrase(name: str, language: str) -> str:
 
 def french_article(name: str) -> str:
     """ "la ", "le " or nothing before a French name ("la GRC, Division E", "le Service ...")."""
-    first = re.split(r"[\s,'’(]", name.strip(), maxsplit=1)[0].casefold()
+    first = re.split(r"[\s,'\u2019(]", name.strip(), maxsplit=1)[0].casefold()
     if first in _FEMININE:
         return "la "
     if first in _MASCULINE:
