@@ -16,11 +16,11 @@ from datetime import date
 
 from django.template import Context, Engine
 from django.template.loader import get_template
-from django.utils import formats, translation
+from django.utils import translation
 
 from .models import AccessRegime, Campaign, LetterTemplate, PoliceService, Province, RecordCategory
 from .models.directory import in_language
-from .templatetags.campaign_format import cad
+from .templatetags.campaign_format import cad, long_date
 
 LETTER_LANGUAGES = ("en", "fr")
 
@@ -88,14 +88,6 @@ def french_article(name: str) -> str:
     return ""
 
 
-def _long_date(day: date, language: str) -> str:
-    """ "1 January 2026", or in French "1er janvier 2026" as French dates are written."""
-    text = formats.date_format(day, "j F Y")
-    if language == "fr" and day.day == 1:
-        text = "1er" + text[1:]
-    return text
-
-
 def default_language(service: PoliceService) -> str:
     """French for Quebec bodies, English elsewhere (the volunteer can change it)."""
     return "fr" if service.province == Province.QC else "en"
@@ -154,7 +146,7 @@ def letter_context(letter: LetterRequest) -> dict:
         service_name = in_language(service, "name_en", language)
         law_name = in_language(regime, "name_en", language)
         return {
-            "today": _long_date(letter.today, language),
+            "today": long_date(letter.today),
             "requester_name": letter.requester_name.strip(),
             "requester_contact": letter.requester_contact.strip(),
             "service": service,
@@ -186,8 +178,8 @@ def letter_context(letter: LetterRequest) -> dict:
                 }
                 for c in letter.categories
             ],
-            "records_from": _long_date(letter.records_from, language),
-            "records_to": _long_date(letter.records_to, language),
+            "records_from": long_date(letter.records_from),
+            "records_to": long_date(letter.records_to),
         }
 
 

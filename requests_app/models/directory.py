@@ -271,6 +271,25 @@ class AccessRegime(models.Model):
         return in_language(self, "recourse_en")
 
     @property
+    def citations(self) -> str:
+        """Both citations, the reader's language first ("L.R.O. 1990, chap. M.56; R.S.O. ...")."""
+        first, second = self.citation, self.citation_fr
+        if get_language() == "fr":
+            first, second = second, first
+        known = [c for c in (first, second) if c and "UNCONFIRMED" not in c.upper()]
+        return "; ".join(known)
+
+    @property
+    def recourse_deadline_label(self) -> str:
+        return str(
+            {
+                Recourse.COMPLAINT: _("Complain by"),
+                Recourse.REVIEW: _("Ask for a review by"),
+                Recourse.APPEAL: _("Appeal by"),
+            }.get(self.recourse_kind, _("Challenge the decision by"))
+        )
+
+    @property
     def recourse_time_label(self) -> str:
         return str(
             {
