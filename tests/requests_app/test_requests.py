@@ -445,7 +445,7 @@ def test_an_ontario_decision_after_bill_97_gets_the_earliest_appeal_date_flagged
     assert request.appeal_due_on == date(2026, 12, 21)
 
     client.force_login(alice)
-    page = client.get(request.get_absolute_url()).content.decode()
+    page = client.get(f"/requests/{request.pk}/").content.decode()
     assert "Appeal by" in page
     assert "this is the earliest date it could fall on" in page
 
