@@ -1,9 +1,9 @@
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -24,10 +24,12 @@ def cad(amount: Decimal | None) -> str:
 
 
 @register.filter
-def long_date(day: date | None) -> str:
-    """ "1 November 2026", or the French way, "1er novembre 2026"."""
-    if day is None:
+def long_date(day: date | datetime | None) -> str:
+    """ "1 November 2026", or the French way, "1er novembre 2026" (a moment: its local day)."""
+    if day is None or day == "":
         return ""
+    if isinstance(day, datetime) and timezone.is_aware(day):
+        day = timezone.localtime(day)
     text = formats.date_format(day, "j F Y")
     if get_language() == "fr" and day.day == 1:
         text = "1er" + text[1:]
