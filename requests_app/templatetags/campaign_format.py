@@ -64,3 +64,11 @@ def source_url(text: str) -> str:
     """The address in a source note ("Readback https://…/foi-routes.json (confirm)"), or ""."""
     match = re.search(r"https?://\S+", text or "")
     return match.group(0).rstrip(").,;") if match else ""
+
+
+@register.filter
+def law_with_article(name: str) -> str:
+    """A law's name as a sentence cites it: "the Act", "The Freedom of ... Act", "la Loi"."""
+    from ..letters import law_phrase
+
+    return law_phrase(name, get_language())

@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from html import unescape
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -399,3 +400,14 @@ def test_the_letter_command_prints_or_writes_any_services_letter(alpr, tmp_path,
         call_command("letter", "no-such-police")
     with pytest.raises(CommandError, match="needs --output"):
         call_command("letter", "ottawa-police-service", "--format", "docx")
+
+
+def test_the_letter_page_names_the_law_as_the_letter_does(client, olivia, alpr):
+    client.force_login(olivia)
+    url = "/services/winnipeg-police-service/letter/?campaign=alpr-records"
+    page = client.get(url).content.decode()
+    assert "The letter cites The Freedom of Information and Protection of Privacy Act." in page
+    french = unescape(client.get(f"/fr{url}").content.decode())
+    assert (
+        "La lettre invoque la Loi sur l'accès à l'information et la protection de la vie privée."
+    ) in french
