@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from requests_app.models import AccessRegime, PoliceService, Release
 
@@ -27,6 +28,13 @@ ENGLISH_WORDS = {
 }  # fmt: skip
 SKIPPED_TAGS = {"script", "style", "noscript", "code", "pre", "textarea"}
 VOID_TAGS = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "area", "col"}
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """French pages leave French active in this thread; the next test starts in English."""
+    yield
+    translation.activate("en")
 
 
 class _VisibleFrenchText(HTMLParser):

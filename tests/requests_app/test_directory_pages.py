@@ -4,8 +4,16 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from requests_app.models import AccessRegime, PoliceService, Province
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """French pages leave French active in this thread; the next test starts in English."""
+    yield
+    translation.activate("en")
 
 
 def names(response):

@@ -7,10 +7,18 @@ from html import unescape
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from requests_app.letters import LetterRequest, letter_render, section, section_phrase
 from requests_app.models import AccessRequest, Campaign, LetterTemplate, PoliceService
 from requests_app.services.claims import claim_create
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """French pages leave French active in this thread; the next test starts in English."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
