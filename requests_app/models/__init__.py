@@ -1,4 +1,5 @@
 from .accounts import User
+from .appeals import Appeal, AppealEvent, AppealGround, Outcome, Stage
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
 from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
 from .releases import (
@@ -23,6 +24,9 @@ __all__ = [
     "AccessRegime",
     "AccessRequest",
     "Answer",
+    "Appeal",
+    "AppealEvent",
+    "AppealGround",
     "Campaign",
     "Claim",
     "ClaimHelper",
@@ -33,6 +37,7 @@ __all__ = [
     "FindingRevision",
     "LetterTemplate",
     "Method",
+    "Outcome",
     "PoliceService",
     "Province",
     "RecordCategory",
@@ -40,6 +45,7 @@ __all__ = [
     "Release",
     "ReleaseDecision",
     "RequestEvent",
+    "Stage",
     "Status",
     "StoredFile",
     "TargetActivity",
