@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from requests_app.exports import safe_cell
 from requests_app.models import PoliceService
 from requests_app.models.directory import search_key
 
@@ -385,7 +386,7 @@ def cameras_to_csv(cameras: Iterable[CameraLocation]) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for camera in cameras:
-        writer.writerow(export_row(camera))
+        writer.writerow({key: safe_cell(value) for key, value in export_row(camera).items()})
     return out.getvalue()
 
 

@@ -2,8 +2,18 @@
 
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
 
-from .models import AccessRegime, Finding, PoliceService, RegimeRuleSet, Release
+from . import selectors
+from .models import AccessRegime, Campaign, Finding, PoliceService, RegimeRuleSet, Release
+
+
+def _campaign(request) -> Campaign | None:
+    """`?campaign=` or the real default campaign: one campaign at a time, as on the pages."""
+    try:
+        return selectors.chosen_campaign(request.query_params.get("campaign", ""))
+    except Campaign.DoesNotExist:
+        raise NotFound("No open campaign has that slug.") from None
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
@@ -63,6 +73,11 @@ class ReleaseSerializer(serializers.ModelSerializer):
     police_service = serializers.SlugRelatedField(
         source="request.police_service", slug_field="slug", read_only=True
     )
+    campaign = serializers.SlugRelatedField(
+        source="request.campaign", slug_field="slug", read_only=True
+    )
+    demo = serializers.BooleanField(source="request.campaign.is_demo", read_only=True)
+    original_name = serializers.SerializerMethodField()
     kind = serializers.CharField(source="stored.kind", read_only=True)
     page_count = serializers.IntegerField(source="stored.page_count", read_only=True)
     url = serializers.URLField(source="get_absolute_url", read_only=True)
@@ -70,20 +85,32 @@ class ReleaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Release
         fields = [
-            "id", "title", "original_name", "received_on", "police_service", "kind",
-            "page_count", "moderation", "url",
+            "id", "title", "original_name", "received_on", "police_service", "campaign",
+            "demo", "kind", "page_count", "moderation", "url",
         ]  # fmt: skip
+
+    def get_original_name(self, release) -> str | None:
+        """A file's own name can carry personal names: only for its team and organizers."""
+        return release.original_name if release.request_id in self.context["team"] else None
 
 
 class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
-    """Approved releases for everyone; a request's own releases for its volunteers."""
+    """Approved releases of one campaign (`?campaign=`, the real one by default) for
+    everyone; a request's own releases too for its volunteers."""
 
     serializer_class = ReleaseSerializer
+
+    def get_serializer_context(self):
+        from .models import AccessRequest
+
+        team = AccessRequest.objects.visible_to(self.request.user).values_list("pk", flat=True)
+        return {**super().get_serializer_context(), "team": set(team)}
 
     def get_queryset(self):
         return (
             Release.objects.visible_to(self.request.user)
-            .select_related("stored", "request__police_service")
+            .filter(request__campaign=_campaign(self.request))
+            .select_related("stored", "request__police_service", "request__campaign")
             .order_by("-received_on", "-pk")
         )
 
@@ -91,12 +118,15 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
 class FindingSerializer(serializers.ModelSerializer):
     police_service = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    demo = serializers.BooleanField(source="campaign.is_demo", read_only=True)
     value = serializers.SerializerMethodField()
     source = serializers.CharField(source="source_url", read_only=True)
 
     class Meta:
         model = Finding
-        fields = ["police_service", "campaign", "field", "value", "page", "source", "updated_at"]
+        fields = [
+            "police_service", "campaign", "demo", "field", "value", "page", "source", "updated_at",
+        ]  # fmt: skip
 
     def get_value(self, finding):
         value = finding.value
@@ -106,14 +136,18 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Findings whose source release is approved for publication."""
+    """Findings of one campaign (`?campaign=`, the real one by default) whose source
+    release is approved for publication."""
 
     serializer_class = FindingSerializer
     filterset_fields = ["field", "police_service__province", "police_service__slug"]
 
     def get_queryset(self):
-        from .selectors import public_findings
-
+        campaign = _campaign(self.request)
+        if campaign is None:
+            return Finding.objects.none()
         return (
-            public_findings().select_related("campaign").order_by("police_service__slug", "field")
+            selectors.public_findings(campaign)
+            .select_related("campaign")
+            .order_by("police_service__slug", "field")
         )

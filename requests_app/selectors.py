@@ -25,7 +25,7 @@ from .models import (
     RouteStatus,
     TargetActivity,
 )
-from .models.directory import Province, search_key
+from .models.directory import Province, in_language, search_key
 from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
 
@@ -168,7 +168,7 @@ def filing_guidance(service: PoliceService) -> dict:
         ),
         "law": regime.name,
         "requests_go_to": regime.requests_go_to,
-        "applies_to": regime.applies_to,
+        "applies_to": in_language(regime, "applies_to"),
     }
 
 

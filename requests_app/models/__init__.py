@@ -1,4 +1,5 @@
 from .accounts import User
+from .appeals import Appeal, AppealEvent, AppealGround, Outcome, Stage
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
 from .corrections import Correction
 from .directory import (
@@ -33,6 +34,9 @@ __all__ = [
     "AccessRegime",
     "AccessRequest",
     "Answer",
+    "Appeal",
+    "AppealEvent",
+    "AppealGround",
     "Campaign",
     "Claim",
     "ClaimHelper",
@@ -45,6 +49,7 @@ __all__ = [
     "LetterTemplate",
     "Method",
     "Municipality",
+    "Outcome",
     "PoliceService",
     "Province",
     "RecordCategory",
@@ -53,6 +58,7 @@ __all__ = [
     "ReleaseDecision",
     "RequestEvent",
     "RouteStatus",
+    "Stage",
     "Status",
     "StoredFile",
     "TargetActivity",

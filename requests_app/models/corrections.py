@@ -17,6 +17,14 @@ _NOT_CORRECTABLE = {
 }  # fmt: skip
 
 
+# A service's filing facts a volunteer may correct, the French text of each fact in words
+# included; a correction's source and day checked go on the fact's own `_source`/`_checked`.
+SERVICE_FACTS = [
+    *PoliceService.FILING_FACTS,
+    *(f"{fact}_fr" for fact in PoliceService.TRANSLATED_FACTS),
+]
+
+
 def correctable_fields(model) -> list[str]:
     """The facts of a regime or rule set a volunteer may propose a correction to."""
     return [

@@ -2,15 +2,16 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .directory import (
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
+    UNCONFIRMED_MARK,
     PoliceService,
     Province,
+    in_language,
     latitude_field,
     longitude_field,
     search_key,
@@ -96,8 +97,8 @@ class Municipality(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_fr if get_language() == "fr" and self.name_fr else self.name
+        return in_language(self, "name")
 
     @property
     def policing_unconfirmed(self) -> bool:
-        return "UNCONFIRMED" in self.source.upper()
+        return UNCONFIRMED_MARK in self.source.upper()

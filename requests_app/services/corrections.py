@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .. import extraction, filetypes
 from ..directory_csv import _cell, _parse_yes_no
 from ..models import AccessRegime, Correction, PoliceService, RegimeRuleSet
-from ..models.corrections import correctable_fields
+from ..models.corrections import SERVICE_FACTS, correctable_fields
 from ..roles import is_organizer
 from .notify import email_send
 
@@ -33,7 +33,7 @@ def correctable_facts(service: PoliceService, today: date) -> list[tuple[str, st
     (group label, key prefix, [(key, label, current value as text)])."""
     rule_set = service.regime.rule_set_on(today)
     groups = [
-        (Correction.Target.SERVICE, service, PoliceService.FILING_FACTS),
+        (Correction.Target.SERVICE, service, SERVICE_FACTS),
         (Correction.Target.REGIME, service.regime, correctable_fields(AccessRegime)),
     ]
     if rule_set is not None:
@@ -58,7 +58,7 @@ def correctable_facts(service: PoliceService, today: date) -> list[tuple[str, st
 def _resolve(service: PoliceService, key: str, today: date):
     """The target, row and field a fact key ("service:foi_email") names."""
     target, _sep, name = key.partition(":")
-    if target == Correction.Target.SERVICE and name in PoliceService.FILING_FACTS:
+    if target == Correction.Target.SERVICE and name in SERVICE_FACTS:
         return target, service, name
     if target == Correction.Target.REGIME and name in correctable_fields(AccessRegime):
         return target, service.regime, name
@@ -186,8 +186,9 @@ def correction_accept(
     setattr(row, correction.field, _clean(row, correction.field, correction.proposed_value))
     source = _source_of(correction)
     if correction.target == Correction.Target.SERVICE:
-        setattr(row, f"{correction.field}_source", source[:500])
-        setattr(row, f"{correction.field}_checked", today)
+        fact = correction.field.removesuffix("_fr")
+        setattr(row, f"{fact}_source", source[:500])
+        setattr(row, f"{fact}_checked", today)
     else:
         if source not in row.sources:
             row.source_urls = " | ".join([*row.sources, source])

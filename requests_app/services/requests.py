@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,43 +99,47 @@ def request_file(
     if records_from and records_to and records_to < records_from:
         raise RequestError(_("The records' date range ends before it starts."))
     if open_request_for(campaign, service) is not None:
-        raise RequestError(
-            _(
-                "A request to %(service)s is already logged for this campaign; log its next "
-                "step on its page instead. (A new request can be logged once it is closed "
-                "or abandoned.)"
+        raise RequestError(_already_logged(service))
+    request = AccessRequest(
+        campaign=campaign,
+        police_service=service,
+        claim=claim,
+        volunteer=volunteer,
+        regime=service.regime,
+        filed_on=filed_on,
+        received_on=received_on,
+        method=method,
+        reference_number=reference_number.strip(),
+        records_from=records_from,
+        records_to=records_to,
+        letter_language=letter_language,
+        letter_text=letter_text,
+        filed_outside_site=filed_outside_site,
+        status=Status.FILED,
+        status_on=filed_on,
+    )
+    # The rules in force the day it was received stay with the request for good.
+    request.rules_copy(service.regime.rule_set_on(received_on))
+    try:
+        with transaction.atomic():
+            request.save()
+            request.categories.set(categories)
+            RequestEvent.objects.create(
+                request=request, status=Status.FILED, occurred_on=filed_on, logged_by=volunteer
             )
-            % {"service": service.name}
-        )
-    regime = service.regime
-    with transaction.atomic():
-        request = AccessRequest(
-            campaign=campaign,
-            police_service=service,
-            claim=claim,
-            volunteer=volunteer,
-            regime=regime,
-            filed_on=filed_on,
-            received_on=received_on,
-            method=method,
-            reference_number=reference_number.strip(),
-            records_from=records_from,
-            records_to=records_to,
-            letter_language=letter_language,
-            letter_text=letter_text,
-            filed_outside_site=filed_outside_site,
-            status=Status.FILED,
-            status_on=filed_on,
-        )
-        # The rules in force the day it was received stay with the request for good.
-        request.rules_copy(regime.rule_set_on(received_on))
-        request.save()
-        request.categories.set(categories)
-        RequestEvent.objects.create(
-            request=request, status=Status.FILED, occurred_on=filed_on, logged_by=volunteer
-        )
-        _recompute(request)
+            _recompute(request)
+    except IntegrityError:
+        # Someone logged one in the same moment (one_open_request_per_target).
+        raise RequestError(_already_logged(service)) from None
     return request
+
+
+def _already_logged(service: PoliceService) -> str:
+    return _(
+        "A request to %(service)s is already logged for this campaign; log its next "
+        "step on its page instead. (A new request can be logged once it is closed "
+        "or abandoned.)"
+    ) % {"service": service.name}
 
 
 def request_status_record(

@@ -14,11 +14,15 @@ from ..forms import HelpOfferForm, ProfileForm, ReasonForm, ReassignForm
 from ..models import Campaign, Claim, ClaimHelper, PoliceService
 from ..roles import is_organizer
 from ..services import claims as claim_services
-from .common import back, form_errors, run
+from .common import back, run, run_form
 
 
 def _run(request, action, success: str) -> bool:
     return run(request, action, success, claim_services.ClaimError)
+
+
+def _run_form(request, form, action, success: str) -> None:
+    run_form(request, form, action, success, claim_services.ClaimError)
 
 
 @login_required
@@ -40,18 +44,15 @@ def claim_create(request, slug):
 @require_POST
 def claim_release(request, pk):
     claim = get_object_or_404(Claim.objects.select_related("police_service", "volunteer"), pk=pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: claim_services.claim_release(
-                claim=claim, by=request.user, reason=form.cleaned_data["reason"]
-            ),
-            _("The claim is released."),
-        )
-    else:
-        claim_services.ensure_can_release(claim=claim, by=request.user)
-        form_errors(request, form)
+    claim_services.ensure_can_release(claim=claim, by=request.user)
+    _run_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: claim_services.claim_release(
+            claim=claim, by=request.user, reason=data["reason"]
+        ),
+        _("The claim is released."),
+    )
     return back(request, claim.police_service)
 
 
@@ -61,20 +62,14 @@ def claim_reassign(request, pk):
     claim = get_object_or_404(Claim.objects.select_related("police_service"), pk=pk)
     if not is_organizer(request.user):
         raise PermissionDenied
-    form = ReassignForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: claim_services.claim_reassign(
-                claim=claim,
-                to_volunteer=form.cleaned_data["volunteer"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            ),
-            _("The target is reassigned."),
-        )
-    else:
-        form_errors(request, form)
+    _run_form(
+        request,
+        ReassignForm(request.POST),
+        lambda data: claim_services.claim_reassign(
+            claim=claim, to_volunteer=data["volunteer"], by=request.user, reason=data["reason"]
+        ),
+        _("The target is reassigned."),
+    )
     return back(request, claim.police_service)
 
 
@@ -82,17 +77,14 @@ def claim_reassign(request, pk):
 @require_POST
 def claim_help_offer(request, pk):
     claim = get_object_or_404(Claim.objects.select_related("police_service"), pk=pk)
-    form = HelpOfferForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: claim_services.claim_help_offer(
-                claim=claim, volunteer=request.user, message=form.cleaned_data["message"]
-            ),
-            _("Your offer to help was sent to the volunteer."),
-        )
-    else:
-        form_errors(request, form)
+    _run_form(
+        request,
+        HelpOfferForm(request.POST),
+        lambda data: claim_services.claim_help_offer(
+            claim=claim, volunteer=request.user, message=data["message"]
+        ),
+        _("Your offer to help was sent to the volunteer."),
+    )
     return back(request, claim.police_service)
 
 

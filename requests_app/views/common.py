@@ -81,6 +81,14 @@ def run(request, action, success: str, error_class) -> bool:
     return True
 
 
+def run_form(request, form, action, success: str, error_class) -> None:
+    """`run` the action with the form's cleaned data, or show the form's errors."""
+    if form.is_valid():
+        run(request, lambda: action(form.cleaned_data), success, error_class)
+    else:
+        form_errors(request, form)
+
+
 def form_errors(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:

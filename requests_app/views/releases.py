@@ -13,7 +13,7 @@ from ..filetypes import KINDS
 from ..forms import FindingForm, FindingsFilterForm, ModerationForm, ReleaseUploadForm
 from ..roles import is_organizer
 from ..services import releases as release_services
-from .common import form_errors, page_campaign, release_for, request_for
+from .common import form_errors, page_campaign, release_for, request_for, run_form
 
 
 @login_required
@@ -68,36 +68,31 @@ def release_detail(request, pk):
 
 
 def _release_decide(request, release, form):
-    if form.is_valid():
-        try:
-            release_services.release_decide(release=release, by=request.user, **form.cleaned_data)
-        except release_services.ReleaseError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The decision is recorded."))
-    else:
-        form_errors(request, form)
+    run_form(
+        request,
+        form,
+        lambda data: release_services.release_decide(release=release, by=request.user, **data),
+        _("The decision is recorded."),
+        release_services.ReleaseError,
+    )
     return redirect(release)
 
 
 def _finding_record(request, release, form):
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            release_services.finding_record(
-                release=release,
-                field=data["field"],
-                raw_value=data["value"],
-                page=data["page"],
-                note=data["note"],
-                by=request.user,
-            )
-        except release_services.ReleaseError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The finding is recorded."))
-    else:
-        form_errors(request, form)
+    run_form(
+        request,
+        form,
+        lambda data: release_services.finding_record(
+            release=release,
+            field=data["field"],
+            raw_value=data["value"],
+            page=data["page"],
+            note=data["note"],
+            by=request.user,
+        ),
+        _("The finding is recorded."),
+        release_services.ReleaseError,
+    )
     return redirect(release)
 
 

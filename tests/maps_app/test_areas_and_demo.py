@@ -170,6 +170,12 @@ def test_demo_data_never_mixes_with_the_real_campaign(demo_settings, client, ali
         assert "demonstration campaign" in client.get(address).content.decode()
     assert service.name_en in client.get("/findings/?campaign=demo-alpr").content.decode()
     assert "demo-alpr" in client.get("/findings.csv?campaign=demo-alpr").content.decode()
+    # The API too: the real campaign by default, the demo marked when asked for.
+    for endpoint in ("findings", "releases"):
+        assert client.get(f"/api/v1/{endpoint}/").json()["count"] == 0
+        demo_rows = client.get(f"/api/v1/{endpoint}/?campaign=demo-alpr").json()["results"]
+        assert demo_rows and all(row["demo"] for row in demo_rows)
+    assert client.get("/api/v1/findings/?campaign=nope").status_code == 404
     # A real volunteer claims from the service page and gets the real campaign's letter.
     client.force_login(alice)
     page = client.get(service.get_absolute_url())

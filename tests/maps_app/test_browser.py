@@ -75,7 +75,7 @@ def test_the_public_map_draws_statuses_cameras_legend_popups_and_restores_a_perm
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(f"{origin}/map/")
+    page.goto(f"{origin}/map/?campaign=demo-alpr")  # the demo shows only when chosen
     page.wait_for_selector("#map[data-state=ready]", timeout=20_000)
 
     # Service markers in their status colours.

@@ -168,6 +168,24 @@ def test_rejecting_needs_a_reason_which_the_proposer_is_sent(
     assert "That address is for City records." in mail.outbox[0].body
 
 
+def test_the_french_text_of_a_fact_is_corrected_with_the_facts_source(
+    client, alice, olivia, directory
+):
+    client.force_login(alice)
+    french = "Les demandes se font par la poste ou en personne à la 11e Division."
+    propose(client, fact="service:filing_warnings_fr", proposed_value=french)
+    correction = Correction.objects.get()
+    client.force_login(olivia)
+    client.post(f"/corrections/{correction.pk}/decide/", {"decision": "accept"})
+    peel = PoliceService.objects.get(slug=PEEL)
+    assert peel.filing_warnings_fr == french
+    assert (peel.filing_warnings_source, peel.filing_warnings_checked) == (
+        SOURCE,
+        timezone.localdate(),
+    )
+    assert french in client.get(f"/fr/services/{PEEL}/").content.decode()
+
+
 def test_a_law_fact_correction_updates_the_regime_and_its_sources(client, alice, olivia, directory):
     client.force_login(alice)
     law_page = "https://www.ontario.ca/laws/statute/90m56"

@@ -1,14 +1,13 @@
 """Each rule has one home: who works on a target, what "overdue" and "covered" mean. These
 pin the behaviours that moved when the copies were merged."""
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from requests_app import selectors
-from requests_app.models import AccessRequest, Campaign, Claim, PoliceService
+from requests_app.models import AccessRequest, Claim, PoliceService
 from requests_app.services.claims import claim_create, claim_help_decide, claim_help_offer
 from requests_app.services.reminders import calendar_token_renew, digest_items
 from requests_app.services.requests import request_file, request_status_record
@@ -17,15 +16,7 @@ from tests.factories import UserFactory
 TORONTO = ZoneInfo("America/Toronto")
 
 
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=TORONTO), tick=False):
-        yield
-
-
-@pytest.fixture
-def alpr(directory):
-    return Campaign.objects.get(slug="alpr-records")
+pytestmark = pytest.mark.usefixtures("frozen_26_november")
 
 
 def filed(volunteer, slug, alpr, filed_on=date(2026, 11, 3)):

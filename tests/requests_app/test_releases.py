@@ -404,3 +404,17 @@ def test_released_text_is_searchable_once_approved(client, alice, olivia, alices
     assert list(client.get("/releases/search/", {"q": "homeland security"}).context["results"]) == [
         release
     ]
+
+
+def test_the_api_shows_a_files_own_name_only_to_its_team_and_organizers(
+    client, alice, bob, olivia, approved_release
+):
+    url = (
+        f"/api/v1/releases/{approved_release.pk}/?campaign={approved_release.request.campaign.slug}"
+    )
+    for viewer, sees in ((None, False), (bob, False), (alice, True), (olivia, True)):
+        client.logout()
+        if viewer:
+            client.force_login(viewer)
+        data = client.get(url).json()
+        assert data["original_name"] == (approved_release.original_name if sees else None)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from requests_app.models import AccessRequest, Campaign, PoliceService, RegimeRuleSet
+from requests_app.models import AccessRequest, PoliceService, RegimeRuleSet
 from requests_app.services.claims import claim_create
 from requests_app.services.reminders import calendar_token_renew, digests_send
 from requests_app.services.requests import (
@@ -25,15 +25,7 @@ TORONTO = ZoneInfo("America/Toronto")
 TODAY = date(2026, 11, 26)
 
 
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=TORONTO), tick=False):
-        yield
-
-
-@pytest.fixture
-def alpr(directory):
-    return Campaign.objects.get(slug="alpr-records")
+pytestmark = pytest.mark.usefixtures("frozen_26_november")
 
 
 def service(slug):
@@ -435,3 +427,68 @@ def test_the_request_page_explains_the_due_date_in_the_readers_language(client, 
     assert english[-1] == "Due Wednesday 16 December 2026."
     french = client.get(f"/fr{request.get_absolute_url()}").context["deadline_steps"]
     assert french[-1] == "Échéance : mercredi 16 décembre 2026."
+
+
+def test_an_ontario_decision_after_bill_97_gets_the_earliest_appeal_date_flagged(
+    client, alice, alpr
+):
+    # Bill 97 left the appeal window unconfirmed; the earliest reading is the old rule, 30
+    # calendar days from the decision (MFIPPA s.39(2)): Friday 20 November 2026 + 30 days is
+    # Sunday 20 December, and a time limit ending on a Sunday runs to Monday 21 December.
+    request = file_for(alice, "toronto-police-service", alpr, filed_on=date(2026, 11, 2))
+    assert request.appeal_window_unconfirmed is True
+    step(request, "refused", date(2026, 11, 20), alice)
+    request.refresh_from_db()
+    assert request.appeal_due_on == date(2026, 12, 21)
+
+    client.force_login(alice)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert "Appeal by" in page
+    assert "this is the earliest date it could fall on" in page
+
+    # A confirmed window (BC: 30 business days to ask for a review) is not flagged.
+    bc = file_for(alice, "vancouver-police-department", alpr, filed_on=date(2026, 11, 3))
+    assert bc.appeal_window_unconfirmed is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_filing_twice_at_once_logs_one_request():
+    import threading
+
+    from django.db import connection, connections
+
+    from requests_app.roles import organizer_grant
+    from tests.conftest import REQUIRE_SERVICES
+    from tests.factories import CampaignFactory, PoliceServiceFactory, UserFactory
+
+    if connection.vendor != "postgresql" and not REQUIRE_SERVICES:
+        pytest.skip("SQLite serializes writers; this race is proven on PostgreSQL (CI)")
+    campaign, target = CampaignFactory(), PoliceServiceFactory()
+    organizers = [UserFactory() for _ in range(6)]
+    for organizer in organizers:
+        organizer_grant(organizer)
+    barrier = threading.Barrier(len(organizers))
+    outcomes = []
+
+    def attempt(organizer):
+        barrier.wait()
+        try:
+            request_file(
+                campaign=campaign, service=target, volunteer=organizer, filed_on=date(2026, 11, 2)
+            )
+            outcomes.append("filed")
+        except RequestError as error:
+            outcomes.append(str(error))
+        except Exception as error:  # a server error would show up here
+            outcomes.append(f"error: {error!r}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(o,)) for o in organizers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("filed") == 1
+    assert all("already logged" in o for o in outcomes if o != "filed"), outcomes
+    assert AccessRequest.objects.filter(campaign=campaign, police_service=target).count() == 1

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0007_demo_flags_and_answers'),
+        ('requests_app', '0010_appeals'),
     ]
 
     operations = [
@@ -24,6 +24,11 @@ class Migration(migrations.Migration):
             model_name='policeservice',
             name='payment_methods',
             field=models.TextField(blank=True, verbose_name='how to pay'),
+        ),
+        migrations.AddField(
+            model_name='policeservice',
+            name='payment_methods_fr',
+            field=models.TextField(blank=True, verbose_name='how to pay (French)'),
         ),
         migrations.AddField(
             model_name='policeservice',

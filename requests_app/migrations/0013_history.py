@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0009_municipalities'),
+        ('requests_app', '0012_municipalities'),
     ]
 
     operations = [
@@ -128,6 +128,7 @@ class Migration(migrations.Migration):
                 ('accepts_cards_source', models.CharField(blank=True, max_length=500, verbose_name='source')),
                 ('accepts_cards_checked', models.DateField(blank=True, null=True, verbose_name='checked on')),
                 ('payment_methods', models.TextField(blank=True, verbose_name='how to pay')),
+                ('payment_methods_fr', models.TextField(blank=True, verbose_name='how to pay (French)')),
                 ('payment_methods_source', models.CharField(blank=True, max_length=500, verbose_name='source')),
                 ('payment_methods_checked', models.DateField(blank=True, null=True, verbose_name='checked on')),
                 ('identification_required', models.TextField(blank=True, verbose_name='identification asked for')),
