@@ -48,3 +48,14 @@ urlpatterns += [
     path("moderation/", views.moderation_queue, name="moderation"),
     path("findings/", views.findings, name="findings"),
 ]
+
+urlpatterns += [
+    path("requests/<int:pk>/appeal/", views.appeal_open, name="appeal_open"),
+    path("appeals/<int:pk>/", views.appeal_detail, name="appeal"),
+    path("appeals/<int:pk>/letter/", views.appeal_letter, name="appeal_letter"),
+    path(
+        "appeals/<int:pk>/events/<int:event_pk>/attachment/",
+        views.appeal_attachment,
+        name="appeal_attachment",
+    ),
+]
