@@ -228,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.reminders_send_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "appeals-send-summary": {
+        "task": "requests_app.tasks.appeals_send_summary",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 
 # E-mail: printed on the console unless EMAIL_URL names a real server

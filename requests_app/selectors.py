@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     AccessRegime,
     AccessRequest,
+    Appeal,
     Campaign,
     Claim,
     ClaimHelper,
@@ -22,6 +23,7 @@ from .models import (
     Release,
     TargetActivity,
 )
+from .models.appeals import Outcome, Stage
 from .models.directory import Province, search_key
 from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
@@ -45,6 +47,7 @@ def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
     """The directory's rows: each service with its status in the campaign, and whether this
     viewer may claim it from the list."""
     statuses = target_statuses(campaign) if campaign else {}
+    appeals = appeal_states(campaign) if campaign else {}
     labels = dict(TargetStatus.choices)
     rows = []
     for service in services:
@@ -54,6 +57,7 @@ def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
                 "service": service,
                 "status": status,
                 "status_label": labels[status],
+                "appeal": appeal_words(appeals.get(service.pk)),
                 "may_claim": user.is_authenticated and status == TargetStatus.UNCLAIMED,
             }
         )
@@ -92,10 +96,38 @@ class TargetStatus(models.TextChoices):
     FILED = "filed", _("Request filed")
     OVERDUE = "overdue", _("Overdue")
     RELEASED = "released", _("Records released")
+    APPEALED = "appealed", _("Appealed")
 
 
 # `AccessRequestQuerySet.target_rank` in TargetStatus terms.
-_RANKED = {2: TargetStatus.FILED, 3: TargetStatus.OVERDUE, 4: TargetStatus.RELEASED}
+_RANKED = {
+    2: TargetStatus.FILED,
+    3: TargetStatus.OVERDUE,
+    4: TargetStatus.RELEASED,
+    5: TargetStatus.APPEALED,
+}
+
+
+def appeal_states(campaign: Campaign, service_ids=None) -> dict[int, tuple[str, str]]:
+    """Per police service, its latest appeal's (stage, outcome) codes, for appealed targets."""
+    appeals = Appeal.objects.taken().filter(request__campaign=campaign).order_by("opened_at")
+    if service_ids is not None:
+        appeals = appeals.filter(request__police_service_id__in=service_ids)
+    return {
+        service_id: (stage, outcome)
+        for service_id, stage, outcome in appeals.values_list(
+            "request__police_service_id", "stage", "outcome"
+        )
+    }
+
+
+def appeal_words(state: tuple[str, str] | None) -> str:
+    """ "Mediation", or "Order or report issued · Records partly released"."""
+    if not state:
+        return ""
+    stage, outcome = state
+    words = str(Stage(stage).label)
+    return f"{words} · {Outcome(outcome).label}" if outcome else words
 
 
 def is_covered(status: str) -> bool:
@@ -235,6 +267,7 @@ def target_summary(campaign: Campaign, service: PoliceService, user, status: str
         "claim": claim,
         "status": status,
         "status_label": TargetStatus(status).label,
+        "appeal": appeal_words(appeal_states(campaign, [service.pk]).get(service.pk)),
         "accepted_helpers": [h for h in helpers if h.status == ClaimHelper.Status.ACCEPTED],
         "pending_offers": [h for h in helpers if h.status == ClaimHelper.Status.OFFERED]
         if is_claimant

@@ -24,6 +24,15 @@ def reminders_send_digests(day: str | None = None) -> list[int]:
     return digests_send(today=today)
 
 
+@shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5)
+def appeals_send_summary(day: str | None = None) -> int:
+    """Weekly: organizers get the open appeals by stage."""
+    from .services.reminders import appeals_summary_send
+
+    today = date.fromisoformat(day) if day else timezone.localdate()
+    return appeals_summary_send(today=today)
+
+
 @shared_task(acks_late=True)
 def release_extract_text(stored_file_id: int) -> str:
     """Extract a released file's text and page count; a failure is recorded, the file kept."""

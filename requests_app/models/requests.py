@@ -94,9 +94,14 @@ class AccessRequestQuerySet(models.QuerySet):
 
     def target_rank(self, today: date):
         """Annotate `rank`: how far each request took its target (filed 2, overdue 3,
-        records released 4), so a target's status is the highest rank of its requests."""
+        records released 4, appealed 5), so a target's status is the highest rank of its
+        requests."""
+        from .appeals import Appeal
+
+        appealed = Appeal.objects.taken().filter(request=OuterRef("pk"))
         return self.annotate(
             rank=models.Case(
+                models.When(Exists(appealed), then=5),
                 models.When(status__in=RELEASE_STATUSES, then=4),
                 models.When(_overdue(today), then=3),
                 default=2,
@@ -409,19 +414,20 @@ class LetterTemplate(models.Model):
 
 
 class DigestSent(models.Model):
-    """One reminder digest per volunteer per day, recorded before it is sent."""
+    """One reminder e-mail of each kind per person per day, recorded before it is sent."""
 
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     day = models.DateField()
+    kind = models.CharField(max_length=16, default="digest")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["volunteer", "day"], name="one_digest_per_volunteer_day"
+                fields=["volunteer", "day", "kind"], name="one_reminder_per_person_day_kind"
             ),
         ]
 
     def __str__(self):
-        return f"digest {self.day}"
+        return f"{self.kind} {self.day}"

@@ -290,3 +290,57 @@ def test_the_public_letter_leaves_out_the_volunteers_details(client, alice, alpr
     assert "Please send the records." in page
     for private in ("Alice Tremblay", "12 Main St", "alice@example.org", "416-555-0199"):
         assert private not in page
+
+
+def test_an_appealed_target_shows_its_stage_on_the_directory_service_page_and_map(
+    client, alice, alpr
+):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    service = request.police_service
+
+    def map_status():
+        features = client.get("/api/map/coverage.geojson").json()["features"]
+        return next(
+            f["properties"] for f in features if f["properties"].get("slug") == service.slug
+        )
+
+    assert map_status()["status"] == "filed"  # a draft is not an appeal yet
+    appeal_stage_record(appeal=appeal, stage="filed", occurred_on=TODAY, by=alice)
+    properties = map_status()  # the cached map data went stale with the appeal
+    assert (properties["status"], properties["appeal_stage"]) == ("appealed", "filed")
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert "Appealed" in page and "Filed with the commissioner" in page
+    directory = client.get("/directory/?q=toronto").content.decode()
+    assert "Filed with the commissioner" in directory
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def test_the_digest_reminds_of_a_drafted_appeals_last_day(alice, alpr):
+    from django.core import mail
+
+    from requests_app.services.reminders import digests_send
+
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal_open(request=request, by=alice, grounds=[Ground("search")])  # file by 21 Dec
+    assert digests_send(today=date(2026, 12, 10)) == []
+    assert digests_send(today=date(2026, 12, 15)) == [alice.pk]
+    assert "the appeal must be filed by 21 December 2026" in mail.outbox[-1].body
+
+
+def test_organizers_get_a_weekly_summary_of_open_appeals_by_stage(alice, olivia, alpr):
+    from django.core import mail
+
+    from requests_app.services.reminders import appeals_summary_send
+
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    appeal_stage_record(appeal=appeal, stage="filed", occurred_on=TODAY, by=alice)
+    assert appeals_summary_send(today=date(2026, 11, 30)) == 1
+    assert appeals_summary_send(today=date(2026, 11, 30)) == 0  # once a day, whatever runs
+    message = mail.outbox[-1]
+    assert message.to == ["olivia@example.org"]
+    assert "1 open appeal this week" in message.subject
+    assert "Filed with the commissioner:\n- Toronto Police Service" in message.body
