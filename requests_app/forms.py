@@ -6,14 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from . import letters
 from .models import (
+    Comment,
     FindingField,
     Method,
     PoliceService,
     Province,
     RecordCategory,
     Status,
+    User,
     Vendor,
+    Visibility,
 )
+from .selectors import ActivityKind
 
 
 class DateInput(forms.DateInput):
@@ -308,3 +312,67 @@ class FindingsFilterForm(forms.Form):
         label=_("Vendor"), required=False, choices=[("", _("All")), *Vendor.choices]
     )
     sort = forms.CharField(required=False, max_length=40)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=Visibility.choices,
+        initial=Visibility.TEAM,
+        widget=forms.RadioSelect,
+        help_text=_("Public comments appear on the request's public page."),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=Comment.Format.choices,
+        initial=Comment.Format.PLAIN,
+        widget=forms.RadioSelect,
+    )
+
+
+class HelpWantedForm(forms.Form):
+    needed = forms.CharField(
+        label=_("What help is needed"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown publicly on the help-wanted list: no personal details."),
+    )
+
+
+class TeamMessageForm(forms.Form):
+    recipient = forms.ModelChoiceField(label=_("To"), queryset=None, empty_label=None)
+    body = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = User.objects.filter(pk__in=[p.pk for p in recipients])
+        self.fields["recipient"].label_from_instance = lambda user: user.public_name
+
+
+class ActivityFilterForm(forms.Form):
+    province = forms.ChoiceField(
+        label=_("Province or territory"),
+        required=False,
+        choices=[("", _("All")), *Province.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *ActivityKind.choices]
+    )
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        required=False,
+        queryset=User.objects.filter(is_active=True).order_by("email"),
+        empty_label=_("Everyone"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Organizers only see this form; they know volunteers by their address.
+        self.fields["person"].label_from_instance = lambda user: (
+            f"{user.public_name} <{user.email}>"
+        )

@@ -48,3 +48,15 @@ urlpatterns += [
     path("moderation/", views.moderation_queue, name="moderation"),
     path("findings/", views.findings, name="findings"),
 ]
+
+urlpatterns += [
+    path("requests/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
+    path("requests/<int:pk>/watch/", views.request_watch, name="request_watch"),
+    path("services/<slug:slug>/watch/", views.service_watch, name="service_watch"),
+    path("watching/stop/<str:token>/", views.watch_stop, name="watch_stop"),
+    path("requests/<int:pk>/help-wanted/", views.help_wanted_open, name="help_wanted_open"),
+    path("help-wanted/<int:pk>/close/", views.help_wanted_close, name="help_wanted_close"),
+    path("help-wanted/", views.help_wanted, name="help_wanted"),
+    path("claims/<int:pk>/message/", views.team_message, name="team_message"),
+]

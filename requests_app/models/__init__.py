@@ -1,5 +1,6 @@
 from .accounts import User
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
+from .comments import Comment, HelpWanted, Notification, TeamMessage, Visibility, Watch
 from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
 from .releases import (
     Finding,
@@ -26,13 +27,16 @@ __all__ = [
     "Campaign",
     "Claim",
     "ClaimHelper",
+    "Comment",
     "DayKind",
     "DigestSent",
     "Finding",
     "FindingField",
     "FindingRevision",
+    "HelpWanted",
     "LetterTemplate",
     "Method",
+    "Notification",
     "PoliceService",
     "Province",
     "RecordCategory",
@@ -43,6 +47,9 @@ __all__ = [
     "Status",
     "StoredFile",
     "TargetActivity",
+    "TeamMessage",
     "User",
     "Vendor",
+    "Visibility",
+    "Watch",
 ]

@@ -10,6 +10,17 @@ from .claims import (
     me,
     profile,
 )
+from .coordination import (
+    comment_create,
+    comment_hide,
+    help_wanted,
+    help_wanted_close,
+    help_wanted_open,
+    request_watch,
+    service_watch,
+    team_message,
+    watch_stop,
+)
 from .directory import directory, guide, service_detail
 from .releases import (
     findings,
@@ -37,11 +48,16 @@ __all__ = [
     "claim_help_offer",
     "claim_reassign",
     "claim_release",
+    "comment_create",
+    "comment_hide",
     "directory",
     "event_attachment",
     "findings",
     "findings_csv",
     "guide",
+    "help_wanted",
+    "help_wanted_close",
+    "help_wanted_open",
     "letter",
     "me",
     "moderation_queue",
@@ -52,5 +68,9 @@ __all__ = [
     "releases_search",
     "request_detail",
     "request_file",
+    "request_watch",
     "service_detail",
+    "service_watch",
+    "team_message",
+    "watch_stop",
 ]

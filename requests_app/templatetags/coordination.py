@@ -1,0 +1,41 @@
+"""The coordination panels, one tag line in a page: the request and service views (shared
+with other work) need no change to show them."""
+
+from django import template
+
+from .. import selectors
+from ..forms import CommentForm, HelpWantedForm, TeamMessageForm
+
+register = template.Library()
+
+
+def _page(context) -> dict:
+    request = context["request"]
+    return {"request": request, "user": request.user, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("requests_app/_request_coordination.html", takes_context=True)
+def request_coordination(context, access_request):
+    """Comments (all for the team and organizers, public ones for everyone else), the
+    comment form, the help-wanted call and the watch button of a request."""
+    page = _page(context)
+    panel = selectors.request_coordination(access_request, page["user"])
+    return {
+        **page,
+        **panel,
+        "comment_form": CommentForm() if panel["may_comment"] else None,
+        "help_form": HelpWantedForm() if panel["may_ask_for_help"] else None,
+    }
+
+
+@register.inclusion_tag("requests_app/_service_coordination.html", takes_context=True)
+def service_coordination(context, service, target=None):
+    """The watch button of a service, and the form to write to the people on its target."""
+    page = _page(context)
+    panel = selectors.service_coordination(service, target and target["claim"], page["user"])
+    recipients = panel["recipients"]
+    return {
+        **page,
+        **panel,
+        "message_form": TeamMessageForm(recipients=recipients) if recipients else None,
+    }
