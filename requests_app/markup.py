@@ -36,4 +36,4 @@ def markdown_html(text: str) -> SafeString:
 
 def plain_html(text: str) -> SafeString:
     """Paragraphs and line breaks, everything else escaped."""
-    return linebreaks(text, autoescape=True)
+    return mark_safe(linebreaks(text, autoescape=True))  # escaped by linebreaks

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -272,21 +272,21 @@ def notifications_send() -> list[int]:
             items = [i for i in items if i.comment is None or i.comment.hidden_at is None]
             if not items:
                 continue
+            recipient = items[0].recipient
             watches = {item.watch.pk: item.watch for item in items if item.watch is not None}
+            with translation.override(recipient.language or settings.LANGUAGE_CODE):
+                stops = [  # addresses in the recipient's language
+                    {
+                        "request": watch.request,
+                        "service": watch.police_service,
+                        "url": unsubscribe_url(watch),
+                    }
+                    for _pk, watch in sorted(watches.items())
+                ]
             email_send(
                 template="watch_batch",
-                recipient=items[0].recipient,
-                context={
-                    "items": items,
-                    "stops": [
-                        {
-                            "request": watch.request,
-                            "service": watch.police_service,
-                            "url": unsubscribe_url(watch),
-                        }
-                        for _pk, watch in sorted(watches.items())
-                    ],
-                },
+                recipient=recipient,
+                context={"items": items, "stops": stops},
             )
         sent.append(recipient_id)
     return sent
