@@ -555,7 +555,7 @@ def activity_feed(
             for field in people:
                 who |= models.Q(**{field: person})
             queryset = queryset.filter(who)
-        return queryset.select_related(service).order_by(f"-{at}")[:limit]
+        return queryset.select_related(service).order_by(f"-{at}", "-pk")[:limit]
 
     rows = []
 
