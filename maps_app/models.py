@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import PoliceService, Province, Release, Vendor
+from requests_app.models.base import AppendOnly
 from requests_app.models.directory import (
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
@@ -279,7 +280,7 @@ class CameraLocation(models.Model):
         return f"https://www.openstreetmap.org/{self.osm_type}/{self.osm_id}"
 
 
-class CameraRevision(models.Model):
+class CameraRevision(AppendOnly, models.Model):
     """Every version of a camera location: who changed what and why; append-only."""
 
     class Action(models.TextChoices):
@@ -305,11 +306,3 @@ class CameraRevision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Camera revisions are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Camera revisions are append-only.")

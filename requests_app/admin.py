@@ -47,9 +47,12 @@ class RegimeRuleSetInline(admin.StackedInline):
     fields = [
         ("effective_from", "effective_to"),
         ("response_days", "day_kind", "extension_days"),
-        "extension_rule",
+        "response_time_confirmed",
+        ("extension_rule", "extension_rule_fr"),
         ("fee_estimate_pauses_clock", "deemed_refusal"),
-        ("appeal_window_days", "appeal_day_kind", "appeal_window_from"),
+        ("appeal_window_days", "appeal_day_kind"),
+        ("appeal_window_from", "appeal_window_from_fr"),
+        ("appeal_window_earliest_days", "appeal_window_earliest_day_kind"),
         "unconfirmed",
         ("source_urls", "last_verified"),
         "notes",
@@ -63,11 +66,20 @@ class AccessRegimeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_en", "name_fr", "short_name"]
     inlines = [RegimeRuleSetInline]
     fieldsets = [
-        (None, {"fields": ["code", "jurisdiction", "name_en", "name_fr", "short_name", "citation",
-                           "applies_to"]}),
-        (_("Fees"), {"fields": ["application_fee", "fee_notes", "fee_waiver_basis"]}),
+        (None, {"fields": ["code", "jurisdiction", "name_en", "name_fr", "short_name",
+                           "placeholder", ("citation", "citation_fr"),
+                           ("applies_to", "applies_to_fr")]}),
+        (_("Letters"), {"fields": [("addressee_en", "addressee_fr"),
+                                   ("letter_basis_en", "letter_basis_fr")]}),
+        (_("Fees"), {"fields": ["application_fee", "application_fee_section",
+                                ("fee_payable_to_en", "fee_payable_to_fr"),
+                                ("fee_notes", "fee_notes_fr"),
+                                ("fee_waiver_basis", "fee_waiver_basis_fr"),
+                                ("fee_waiver_ground_en", "fee_waiver_ground_fr")]}),
         (_("Appeal"), {"fields": ["appeal_body_en", "appeal_body_fr", "appeal_body_url",
-                                  "appeal_fee", "appeal_fee_notes"]}),
+                                  "appeal_body_url_fr", "recourse_kind",
+                                  ("recourse_en", "recourse_fr"), "appeal_fee",
+                                  ("appeal_fee_notes", "appeal_fee_notes_fr")]}),
         (_("Sections cited in letters"), {"fields": [
             "right_of_access_section", "how_to_request_section", "duty_to_assist_section",
             "time_limit_section", "extension_section", "deemed_refusal_section", "fees_section",
@@ -103,7 +115,8 @@ class PoliceServiceAdmin(admin.ModelAdmin):
                            "active"]}),
         (_("ALPR"), {"fields": ["known_alpr", "known_alpr_note"]}),
         (_("How to file (each fact with its source and the day it was checked)"), {
-            "fields": [(f, f"{f}_source", f"{f}_checked") for f in PoliceService.FILING_FACTS]}),
+            "fields": [(f, f"{f}_source", f"{f}_checked") for f in PoliceService.FILING_FACTS]
+            + ["identification_required_fr", "filing_warnings_fr"]}),
         (_("Sources"), {"fields": ["source_urls", "notes", "created_at", "updated_at"]}),
     ]  # fmt: skip
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from .models import AccessRegime, Campaign, PoliceService, RecordCategory, RegimeRuleSet
@@ -44,6 +44,8 @@ SERVICE_COLUMNS = [
         for fact in PoliceService.FILING_FACTS
         for suffix in ("", "_source", "_checked")
     ],
+    "identification_required_fr",
+    "filing_warnings_fr",
     "active",
     "source_urls",
     "notes",
@@ -141,6 +143,15 @@ def _parse_yes_no(value: str) -> str:
     """Map yes/no (any case) to what a nullable boolean form field reads."""
     lowered = value.strip().lower()
     return {"yes": "true", "no": "false", "": ""}.get(lowered, value)
+
+
+def _booleans_for_form(model, data: dict[str, str]) -> None:
+    """yes/no cells as a form reads them; a column the file leaves out takes the default."""
+    for model_field in model._meta.fields:
+        if isinstance(model_field, models.BooleanField):
+            cell = data.get(model_field.name, "")
+            default = "true" if model_field.default is True else "false"
+            data[model_field.name] = _parse_yes_no(cell) or default
 
 
 # Model forms validate each row exactly as the admin validates an edit.
@@ -420,6 +431,7 @@ def _import_keyed(source, *, form_class, key_of, lookup, row_of, columns, only_m
         data.update(row)
         if "regime_code" in data:
             data["regime"] = data.pop("regime_code")
+        _booleans_for_form(form_class._meta.model, data)
         before = row_of(instance) if instance else None
         plan, messages = _plan_row(line, key, form_class(data, instance=instance), before, row_of)
         if messages:

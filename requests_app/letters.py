@@ -2,7 +2,9 @@
 
 The wording lives in templates: `templates/letters/request_<language>.txt` by default,
 or a `LetterTemplate` an organizer wrote in the admin for one regime and language.
-Sections marked UNCONFIRMED in the directory are left out rather than guessed. The
+Sections marked UNCONFIRMED in the directory are left out rather than guessed, and the word
+never reaches a letter: a placeholder regime's letter cites no law and asks which applies,
+an unconfirmed fee is asked for, an unconfirmed time limit is not promised. The
 volunteer's name and contact details are filled in when the letter is rendered and
 are not stored, except in the copy of the letter "as sent" the volunteer chooses to log.
 """
@@ -14,11 +16,21 @@ from datetime import date
 
 from django.template import Context, Engine
 from django.template.loader import get_template
-from django.utils import formats, translation
+from django.utils import translation
 
 from .models import AccessRegime, Campaign, LetterTemplate, PoliceService, Province, RecordCategory
+from .models.directory import in_language
+from .templatetags.campaign_format import cad, long_date
 
 LETTER_LANGUAGES = ("en", "fr")
+
+# The grammatical gender of the first word of the French names the directory holds, so a
+# letter can write "détenus par la Sûreté du Québec". Names not listed take no article.
+_FEMININE = {
+    "commission", "direction", "gendarmerie", "grc", "municipalité", "police", "régie",
+    "sécurité", "sûreté", "ville",
+}  # fmt: skip
+_MASCULINE = {"bureau", "corps", "ministre", "receveur", "service", "trésorier"}
 
 
 def section(value: str) -> str:
@@ -32,20 +44,48 @@ def section(value: str) -> str:
     return re.sub(r"^(ss?\.|sections?|art\.|article)\s*", "", first, flags=re.IGNORECASE)
 
 
-def citation(value: str, language: str) -> str:
-    """One language's citation from the directory's "R.S.O. 1990, c. M.56 (L.R.O. 1990, chap. M.56)"."""
-    match = re.fullmatch(r"(.+?) \((.+)\)", value.strip())
-    if not match:
-        return value.strip()
-    return match.group(2) if language == "fr" else match.group(1)
+def section_phrase(value: str, language: str) -> str:
+    """ "section 4(1)"; in French "article 9", "paragraphe 4(1)" or "alinéa 17(1)c)"."""
+    number = section(value)
+    if not number:
+        return ""
+    if language != "fr":
+        return f"section {number}"
+    clause = re.fullmatch(r"(\d[\d.]*\([\d.]+\))\(([a-z][a-z.\d]*)\)", number)
+    if clause:
+        return f"alinéa {clause.group(1)}{clause.group(2)})"
+    if "(" in number:
+        return f"paragraphe {number}"
+    return f"article {number}"
 
 
-def _long_date(day: date, language: str) -> str:
-    """ "1 January 2026", or in French "1er janvier 2026" as French dates are written."""
-    text = formats.date_format(day, "j F Y")
-    if language == "fr" and day.day == 1:
-        text = "1er" + text[1:]
-    return text
+def citation(regime: AccessRegime, language: str) -> str:
+    """The law's citation in the letter's language, never an unconfirmed one."""
+    value = regime.citation_fr if language == "fr" and regime.citation_fr else regime.citation
+    return "" if "UNCONFIRMED" in value.upper() else value.strip()
+
+
+def law_phrase(name: str, language: str) -> str:
+    """The law's name as a letter writes it after "under" or "en vertu de".
+
+    Titles that begin with "The" (Manitoba, Saskatchewan) keep it and take no other
+    article; in French a title takes "la", or "l'" before a vowel.
+    """
+    if name.startswith("The "):
+        return name
+    if language == "fr":
+        return f"l'{name}" if name[:1].casefold() in "aeiouéh" else f"la {name}"
+    return f"the {name}"
+
+
+def french_article(name: str) -> str:
+    """ "la ", "le " or nothing before a French name ("la GRC, Division E", "le Service ...")."""
+    first = re.split(r"[\s,'\u2019(]", name.strip(), maxsplit=1)[0].casefold()
+    if first in _FEMININE:
+        return "la "
+    if first in _MASCULINE:
+        return "le "
+    return ""
 
 
 def default_language(service: PoliceService) -> str:
@@ -79,35 +119,67 @@ def _template_body(regime: AccessRegime, language: str) -> tuple[str, bool]:
     return get_template(f"letters/request_{language}.txt").template.source, False
 
 
+def _fee_context(service: PoliceService, language: str) -> dict:
+    """What the letter says about the application fee: amount, section, payee, how paid."""
+    regime = service.regime
+    fee = service.application_fee
+    return {
+        "fee_unknown": fee is None,
+        "fee_none": fee == 0,
+        "application_fee": cad(fee) if fee else "",
+        "application_fee_section": section_phrase(regime.application_fee_section, language),
+        "fee_payee": service.fee_payee(language),
+        "fee_by_card": bool(service.accepts_cards),
+        "fee_waiver_ground": in_language(regime, "fee_waiver_ground_en", language),
+    }
+
+
 def letter_context(letter: LetterRequest) -> dict:
-    regime = letter.service.regime
+    service = letter.service
+    regime = service.regime
     rule_set = regime.rule_set_on(letter.today)
-    fr = letter.language == "fr"
-    with translation.override(letter.language):
+    language = letter.language
+    # A rule the sources do not confirm (e.g. a new Act's) is never promised in a letter.
+    rules = rule_set if rule_set and rule_set.response_time_confirmed else None
+    office = service.foi_office
+    with translation.override(language):
+        service_name = in_language(service, "name_en", language)
+        law_name = in_language(regime, "name_en", language)
         return {
-            "today": _long_date(letter.today, letter.language),
+            "today": long_date(letter.today),
             "requester_name": letter.requester_name.strip(),
             "requester_contact": letter.requester_contact.strip(),
-            "service": letter.service,
-            "service_name": letter.service.name,
-            "postal_address": letter.service.foi_postal_address,
-            "law_name": (regime.name_fr if fr and regime.name_fr else regime.name_en),
+            "service": service,
+            "service_name": service_name,
+            "service_held_by": (
+                french_article(service_name) + service_name if language == "fr" else service_name
+            ),
+            "addressee": in_language(regime, "addressee_en", language),
+            "office_name": in_language(office, "name_en", language),
+            "postal_address": service.foi_postal_address or office.foi_postal_address,
+            "law_name": law_name,
+            "law": law_phrase(law_name, language),
             "law_unconfirmed": regime.law_unconfirmed,
-            "citation": citation(regime.citation, letter.language),
+            "letter_basis": in_language(regime, "letter_basis_en", language),
+            "citation": citation(regime, language),
             "right_of_access_section": section(regime.right_of_access_section),
-            "time_limit_section": section(regime.time_limit_section),
+            "right_of_access": section_phrase(regime.right_of_access_section, language),
+            "time_limit_section": section(regime.time_limit_section) if rules else "",
+            "time_limit": section_phrase(regime.time_limit_section, language) if rules else "",
             "fee_waiver_section": section(regime.fee_waiver_section),
-            "response_days": rule_set.response_days if rule_set else None,
-            "day_kind": rule_set.get_day_kind_display() if rule_set and rule_set.day_kind else "",
+            "fee_waiver": section_phrase(regime.fee_waiver_section, language),
+            **_fee_context(service, language),
+            "response_days": rules.response_days if rules else None,
+            "day_kind": rules.get_day_kind_display() if rules and rules.day_kind else "",
             "categories": [
                 {
-                    "title": c.title_fr if fr else c.title_en,
-                    "wording": c.wording_fr if fr else c.wording_en,
+                    "title": c.title_fr if language == "fr" else c.title_en,
+                    "wording": c.wording_fr if language == "fr" else c.wording_en,
                 }
                 for c in letter.categories
             ],
-            "records_from": _long_date(letter.records_from, letter.language),
-            "records_to": _long_date(letter.records_to, letter.language),
+            "records_from": long_date(letter.records_from),
+            "records_to": long_date(letter.records_to),
         }
 
 

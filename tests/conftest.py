@@ -37,6 +37,15 @@ def _services_are_real(django_db_setup, django_db_blocker):
         pytest.exit(f"REQUIRE_SERVICES=1 but Redis is unreachable: {exc}", returncode=3)
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A French page leaves French active in this thread; the next test starts in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 @pytest.fixture
 def celery_worker_ready():
     """Tests marked `worker` go through a real worker in the services run."""

@@ -3,13 +3,13 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .base import AppendOnly
 from .directory import PoliceService
 
 
@@ -258,7 +258,7 @@ class ClaimHelper(models.Model):
         return f"{self.volunteer} on {self.claim}"
 
 
-class TargetActivity(models.Model):
+class TargetActivity(AppendOnly, models.Model):
     """Append-only history of a target: who did what, when and why."""
 
     class Kind(models.TextChoices):
@@ -311,11 +311,3 @@ class TargetActivity(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.police_service} {self.created_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Activity records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Activity records are append-only.")

@@ -2,6 +2,7 @@
 
 import unicodedata
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -56,6 +57,28 @@ class Province(models.TextChoices):
     YT = "YT", _("Yukon")
 
 
+class Recourse(models.TextChoices):
+    """What the law calls the first step against a refusal, which pages name in its own words."""
+
+    COMPLAINT = "complaint", _("complaint")
+    REVIEW = "review", _("request for review")
+    APPEAL = "appeal", _("appeal")
+
+
+def in_language(obj, field: str, language: str | None = None) -> str:
+    """A text field in the reader's language: `<field>_fr` in French when it is filled.
+
+    `field` is the English field (`applies_to` or `name_en`); its French twin is the same
+    name ending `_fr`. Everything else falls back to the English text.
+    """
+    language = language or get_language()
+    if language == "fr":
+        french = getattr(obj, f"{field.removesuffix('_en')}_fr", "")
+        if french:
+            return french
+    return getattr(obj, field)
+
+
 def search_key(*parts: str) -> str:
     """Lower-case text without accents, so "Quebec" finds "Québec"."""
     text = " ".join(p for p in parts if p)
@@ -77,8 +100,44 @@ class AccessRegime(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=255)
     name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
     short_name = models.CharField(_("short name"), max_length=40)
+    placeholder = models.BooleanField(
+        _("placeholder, not a confirmed law"),
+        default=False,
+        help_text=_(
+            "A stand-in for bodies whose access rules are not known: letters cite no law and "
+            "ask the body which law or policy applies."
+        ),
+    )
     citation = models.CharField(_("citation"), max_length=255, blank=True)
+    citation_fr = models.CharField(
+        _("citation (French)"),
+        max_length=255,
+        blank=True,
+        help_text=_("The official French citation, where the law has one."),
+    )
     applies_to = models.TextField(_("bodies it covers"), blank=True)
+    applies_to_fr = models.TextField(_("bodies it covers (French)"), blank=True)
+    letter_basis_en = models.CharField(
+        _("what a letter cites instead of a law (English)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "For a placeholder: e.g. the Town's access-to-information bylaw. "
+            "Blank: the letter cites nothing."
+        ),
+    )
+    letter_basis_fr = models.CharField(
+        _("what a letter cites instead of a law (French)"), max_length=255, blank=True
+    )
+    addressee_en = models.CharField(
+        _("letters are addressed to (English)"),
+        max_length=120,
+        blank=True,
+        help_text=_("The official's title, e.g. ATIP Coordinator. Blank: the FOI coordinator."),
+    )
+    addressee_fr = models.CharField(
+        _("letters are addressed to (French)"), max_length=120, blank=True
+    )
     application_fee = models.DecimalField(
         _("application fee (CAD)"),
         max_digits=8,
@@ -88,13 +147,65 @@ class AccessRegime(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("Blank when not confirmed."),
     )
-    fee_notes = models.TextField(_("fee notes"), blank=True)
-    fee_waiver_basis = models.TextField(_("fee waiver basis"), blank=True)
+    application_fee_section = models.CharField(
+        _("section requiring the application fee"),
+        max_length=120,
+        blank=True,
+        help_text=_("E.g. s.17(1)(c). Blank when not confirmed."),
+    )
+    fee_payable_to_en = models.CharField(
+        _("application fee payable to (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where the law or a central office sets the payee (e.g. Receiver General for "
+            "Canada); a service's own payee comes first."
+        ),
+    )
+    fee_payable_to_fr = models.CharField(
+        _("application fee payable to (French)"), max_length=200, blank=True
+    )
+    fee_notes = models.TextField(_("fee notes"), blank=True, help_text=_("Shown to the public."))
+    fee_notes_fr = models.TextField(_("fee notes (French)"), blank=True)
+    fee_waiver_basis = models.TextField(
+        _("fee waiver basis"), blank=True, help_text=_("Shown to the public.")
+    )
+    fee_waiver_basis_fr = models.TextField(_("fee waiver basis (French)"), blank=True)
+    fee_waiver_ground_en = models.CharField(
+        _("fee waiver ground a letter invokes (English)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "A ground the law itself names, written to follow 'because', e.g. dissemination "
+            "of the records will benefit public health or safety. Blank: letters ask for "
+            "no waiver, only an estimate."
+        ),
+    )
+    fee_waiver_ground_fr = models.CharField(
+        _("fee waiver ground a letter invokes (French)"), max_length=255, blank=True
+    )
     appeal_body_en = models.CharField(_("appeal or review body (English)"), max_length=255)
     appeal_body_fr = models.CharField(
         _("appeal or review body (French)"), max_length=255, blank=True
     )
     appeal_body_url = models.URLField(_("appeal body web page"), max_length=500, blank=True)
+    appeal_body_url_fr = models.URLField(
+        _("appeal body web page (French)"), max_length=500, blank=True
+    )
+    recourse_kind = models.CharField(
+        _("kind of recourse"),
+        max_length=12,
+        choices=Recourse,
+        blank=True,
+        help_text=_("What the law calls it. Blank when not confirmed."),
+    )
+    recourse_en = models.CharField(
+        _("recourse, in words (English)"),
+        max_length=255,
+        blank=True,
+        help_text=_("E.g. a complaint to the Information Commissioner of Canada."),
+    )
+    recourse_fr = models.CharField(_("recourse, in words (French)"), max_length=255, blank=True)
     appeal_fee = models.DecimalField(
         _("appeal fee (CAD)"),
         max_digits=8,
@@ -104,6 +215,7 @@ class AccessRegime(models.Model):
         validators=[MinValueValidator(0)],
     )
     appeal_fee_notes = models.TextField(_("appeal fee notes"), blank=True)
+    appeal_fee_notes_fr = models.TextField(_("appeal fee notes (French)"), blank=True)
     portal_url = models.URLField(_("official page or portal"), max_length=500, blank=True)
     # The sections a letter or an appeal cites; "UNCONFIRMED" marks what could not be checked.
     right_of_access_section = models.CharField(_("right of access"), max_length=255, blank=True)
@@ -118,7 +230,9 @@ class AccessRegime(models.Model):
     appeal_time_limit_section = models.CharField(_("appeal time limit"), max_length=255, blank=True)
     source_urls = models.TextField(_("sources"), blank=True, help_text=_("Separated by |."))
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("research notes"), blank=True, help_text=_("Seen by organizers only.")
+    )
 
     class Meta:
         verbose_name = _("access regime")
@@ -130,13 +244,59 @@ class AccessRegime(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_fr if get_language() == "fr" and self.name_fr else self.name_en
+        return in_language(self, "name_en")
 
     @property
     def appeal_body(self) -> str:
-        if get_language() == "fr" and self.appeal_body_fr:
-            return self.appeal_body_fr
-        return self.appeal_body_en
+        return in_language(self, "appeal_body_en")
+
+    @property
+    def appeal_body_page(self) -> str:
+        """The appeal body's page in the reader's language, where it has one."""
+        return in_language(self, "appeal_body_url")
+
+    @property
+    def recourse(self) -> str:
+        return in_language(self, "recourse_en")
+
+    @property
+    def citations(self) -> str:
+        """Both citations, the reader's language first ("L.R.O. 1990, chap. M.56; R.S.O. ...")."""
+        first, second = self.citation, self.citation_fr
+        if get_language() == "fr":
+            first, second = second, first
+        known = [c for c in (first, second) if c and "UNCONFIRMED" not in c.upper()]
+        return "; ".join(known)
+
+    @property
+    def recourse_deadline_label(self) -> str:
+        return str(
+            {
+                Recourse.COMPLAINT: _("Complain by"),
+                Recourse.REVIEW: _("Ask for a review by"),
+                Recourse.APPEAL: _("Appeal by"),
+            }.get(self.recourse_kind, _("Challenge the decision by"))
+        )
+
+    @property
+    def recourse_time_label(self) -> str:
+        return str(
+            {
+                Recourse.COMPLAINT: _("Time to complain"),
+                Recourse.REVIEW: _("Time to ask for a review"),
+                Recourse.APPEAL: _("Time to appeal"),
+            }.get(self.recourse_kind, _("Time to challenge the decision"))
+        )
+
+    @property
+    def recourse_fee_label(self) -> str:
+        return str(
+            {
+                Recourse.COMPLAINT: _("Complaint fee"),
+                Recourse.REVIEW: _("Review fee"),
+                Recourse.APPEAL: _("Appeal fee"),
+            }.get(self.recourse_kind, _("Fee to challenge the decision"))
+        )
 
     @property
     def sources(self) -> list[str]:
@@ -144,8 +304,8 @@ class AccessRegime(models.Model):
 
     @property
     def law_unconfirmed(self) -> bool:
-        """A stand-in regime (code ending UNCONFIRMED) for bodies whose law is not known."""
-        return self.code.endswith("UNCONFIRMED")
+        """A placeholder regime: the bodies it stands for have no confirmed access law."""
+        return self.placeholder
 
     def rule_set_on(self, day: date) -> "RegimeRuleSet | None":
         """The time rules in force on `day` (a request uses those of the day it was received)."""
@@ -199,7 +359,16 @@ class RegimeRuleSet(models.Model):
         blank=True,
         help_text=_("Blank when the law allows 'a reasonable period' or it is unconfirmed."),
     )
+    response_time_confirmed = models.BooleanField(
+        _("the response time is confirmed"),
+        default=True,
+        help_text=_(
+            "Untick when the days above are a reading the sources do not confirm (e.g. a new "
+            "Act's rule): letters then promise no number of days."
+        ),
+    )
     extension_rule = models.TextField(_("extension rule"), blank=True)
+    extension_rule_fr = models.TextField(_("extension rule (French)"), blank=True)
     fee_estimate_pauses_clock = models.CharField(
         _("a fee estimate stops the clock"), max_length=12, choices=Answer
     )
@@ -218,12 +387,31 @@ class RegimeRuleSet(models.Model):
     appeal_window_from = models.CharField(
         _("appeal window counted from"), max_length=255, blank=True
     )
+    appeal_window_from_fr = models.CharField(
+        _("appeal window counted from (French)"), max_length=255, blank=True
+    )
+    appeal_window_earliest_days = models.PositiveSmallIntegerField(
+        _("earliest plausible appeal window (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "While the window is not confirmed: the shortest reading the sources allow. "
+            "Deadlines use it and say it is not confirmed."
+        ),
+    )
+    appeal_window_earliest_day_kind = models.CharField(
+        _("earliest appeal window counted in"), max_length=8, choices=DayKind, blank=True
+    )
     unconfirmed = models.TextField(
-        _("unconfirmed"), blank=True, help_text=_("What in these rules could not be confirmed.")
+        _("unconfirmed"),
+        blank=True,
+        help_text=_("What in these rules could not be confirmed. Seen by organizers only."),
     )
     source_urls = models.TextField(_("sources"), blank=True)
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("research notes"), blank=True, help_text=_("Seen by organizers only.")
+    )
 
     objects = RegimeRuleSetQuerySet.as_manager()
 
@@ -260,6 +448,14 @@ class RegimeRuleSet(models.Model):
         if self.appeal_window_days and not self.appeal_day_kind:
             raise ValidationError(
                 {"appeal_day_kind": _("Say whether these are calendar or business days.")}
+            )
+        if self.appeal_window_earliest_days and not self.appeal_window_earliest_day_kind:
+            raise ValidationError(
+                {
+                    "appeal_window_earliest_day_kind": _(
+                        "Say whether these are calendar or business days."
+                    )
+                }
             )
         if self.regime_id:
             overlapping = self.regime.rule_sets.exclude(pk=self.pk).filter(
@@ -322,17 +518,39 @@ class RegimeRuleSet(models.Model):
         except (KeyError, ValueError):
             return Answer.UNCONFIRMED
 
+    @property
+    def appeal_window_confirmed(self) -> bool:
+        return bool(self.appeal_window_days)
+
+    def appeal_window(self) -> tuple[int | None, str, bool]:
+        """The window a deadline is counted with: (days, day kind, confirmed).
+
+        While the window is not confirmed, the shortest plausible reading, so that a
+        volunteer who follows it is never late.
+        """
+        if self.appeal_window_days:
+            return self.appeal_window_days, self.appeal_day_kind or DayKind.CALENDAR, True
+        if self.appeal_window_earliest_days:
+            kind = self.appeal_window_earliest_day_kind or DayKind.CALENDAR
+            return self.appeal_window_earliest_days, kind, False
+        return None, "", False
+
     def appeal_window_text(self) -> str:
-        if not self.appeal_window_days:
-            return str(_("Not confirmed: check with the appeal body before relying on a date."))
-        kind = DayKind(self.appeal_day_kind).label if self.appeal_day_kind else _("days")
-        text = _("%(days)s %(kind)s") % {"days": self.appeal_window_days, "kind": kind}
-        if self.appeal_window_from:
-            text = _("%(window)s from %(start)s") % {
-                "window": text,
-                "start": self.appeal_window_from,
-            }
+        """The time to appeal in plain words; the page says separately when it is unconfirmed."""
+        days, kind, confirmed = self.appeal_window()
+        if not days:
+            return str(_("ask the appeal body before relying on a date"))
+        text = _("%(days)s %(kind)s") % {"days": days, "kind": DayKind(kind).label}
+        start = in_language(self, "appeal_window_from")
+        if start:
+            text = _("%(window)s from %(start)s") % {"window": text, "start": start}
+        if not confirmed:
+            text = _("to be safe, %(window)s (the shortest reading of the law)") % {"window": text}
         return str(text)
+
+    @property
+    def extension_text(self) -> str:
+        return in_language(self, "extension_rule")
 
 
 class PoliceService(models.Model):
@@ -411,9 +629,13 @@ class PoliceService(models.Model):
     accepts_cards_source = models.CharField(_("source"), max_length=500, blank=True)
     accepts_cards_checked = models.DateField(_("checked on"), null=True, blank=True)
     identification_required = models.TextField(_("identification asked for"), blank=True)
+    identification_required_fr = models.TextField(
+        _("identification asked for (French)"), blank=True
+    )
     identification_required_source = models.CharField(_("source"), max_length=500, blank=True)
     identification_required_checked = models.DateField(_("checked on"), null=True, blank=True)
     filing_warnings = models.TextField(_("practical warnings"), blank=True)
+    filing_warnings_fr = models.TextField(_("practical warnings (French)"), blank=True)
     filing_warnings_source = models.CharField(_("source"), max_length=500, blank=True)
     filing_warnings_checked = models.DateField(_("checked on"), null=True, blank=True)
 
@@ -421,7 +643,9 @@ class PoliceService(models.Model):
         _("active"), default=True, help_text=_("Untick when a service merges or dissolves.")
     )
     source_urls = models.TextField(_("sources"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("research notes"), blank=True, help_text=_("Seen by organizers only.")
+    )
     # Accent-free, lower-case names for search on any database.
     search_text = models.CharField(max_length=600, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -494,25 +718,53 @@ class PoliceService(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_fr if get_language() == "fr" and self.name_fr else self.name_en
+        return in_language(self, "name_en")
 
     @property
     def sources(self) -> list[str]:
         return split_sources(self.source_urls)
 
+    @property
+    def application_fee(self) -> Decimal | None:
+        """The application fee: the service's own where recorded, otherwise the law's."""
+        return self.filing_fee if self.filing_fee is not None else self.regime.application_fee
+
+    def fee_payee(self, language: str | None = None) -> str:
+        """Who the application fee is payable to: the service's own payee, else the law's."""
+        return self.fee_payable_to or in_language(self.regime, "fee_payable_to_en", language)
+
+    @property
+    def foi_office(self) -> "PoliceService":
+        """The service whose office answers requests: a division's parent (the RCMP's ATIP
+        Branch answers for every division), otherwise the service itself."""
+        return self.parent if self.parent_id else self
+
     def filing_facts(self) -> list[dict]:
-        """Each way-to-file fact with its label, value, source and date checked."""
+        """Each way-to-file fact with its label, value, source and date checked.
+
+        The fee and its payee fall back to the law's, so the page never says "not
+        published" above the law's own fee.
+        """
         facts = []
         for name in self.FILING_FACTS:
             value = getattr(self, name)
+            if name in ("filing_warnings", "identification_required"):
+                value = in_language(self, name)
+            from_law = False
+            if value in (None, "") and name == "filing_fee":
+                value, from_law = self.regime.application_fee, True
+            elif value in (None, "") and name == "fee_payable_to":
+                value, from_law = in_language(self.regime, "fee_payable_to_en"), True
+            known = value not in (None, "")
             facts.append(
                 {
                     "name": name,
                     "label": self._meta.get_field(name).verbose_name,
                     "value": value,
-                    "known": value not in (None, ""),
-                    "source": getattr(self, f"{name}_source"),
-                    "checked": getattr(self, f"{name}_checked"),
+                    "known": known,
+                    "from_law": from_law and known,
+                    "source": "" if from_law else getattr(self, f"{name}_source"),
+                    "checked": None if from_law else getattr(self, f"{name}_checked"),
                 }
             )
         return facts

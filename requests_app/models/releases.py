@@ -1,7 +1,6 @@
 """What police services release, its moderation, and the findings drawn from it."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Answer
+from .base import AppendOnly
 from .claims import Campaign
 from .directory import PoliceService
 from .requests import AccessRequest, RequestEvent
@@ -112,7 +112,7 @@ class Release(models.Model):
         return self.moderation == self.Moderation.APPROVED
 
 
-class ReleaseDecision(models.Model):
+class ReleaseDecision(AppendOnly, models.Model):
     """An organizer's moderation decision; append-only."""
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="decisions")
@@ -128,11 +128,6 @@ class ReleaseDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()} {self.decided_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Moderation decisions are append-only.")
-        super().save(*args, **kwargs)
 
 
 class FindingField(models.TextChoices):
@@ -255,7 +250,7 @@ class Finding(models.Model):
         return f"{self.release.get_absolute_url()}{page}"
 
 
-class FindingRevision(models.Model):
+class FindingRevision(AppendOnly, models.Model):
     """Every version of a finding, kept when it is recorded or edited; append-only."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="revisions")

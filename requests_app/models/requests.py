@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..deadlines import DueDate
 
 from ..choices import Answer
+from .base import AppendOnly
 from .claims import Campaign, Claim, RecordCategory
 from .directory import AccessRegime, PoliceService, RegimeRuleSet
 
@@ -56,14 +57,7 @@ DECISION_STATUSES = frozenset(
 RELEASE_STATUSES = frozenset({Status.PARTIAL_RELEASE, Status.FULL_RELEASE})
 
 
-TIME_RULE_FIELDS = (
-    "response_days",
-    "day_kind",
-    "fee_estimate_pauses_clock",
-    "deemed_refusal",
-    "appeal_window_days",
-    "appeal_day_kind",
-)
+TIME_RULE_FIELDS = ("response_days", "day_kind", "fee_estimate_pauses_clock", "deemed_refusal")
 
 
 class Method(models.TextChoices):
@@ -151,6 +145,8 @@ class AccessRequest(models.Model):
     deemed_refusal = models.CharField(max_length=12, choices=Answer, blank=True)
     appeal_window_days = models.PositiveSmallIntegerField(null=True, blank=True)
     appeal_day_kind = models.CharField(max_length=8, blank=True)
+    # The window above is the shortest plausible reading of a law that does not confirm it.
+    appeal_window_unconfirmed = models.BooleanField(default=False)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
     received_on = models.DateField(
         _("received by the police service on"),
@@ -239,9 +235,13 @@ class AccessRequest(models.Model):
         self.jurisdiction = self.regime.jurisdiction
         for name in TIME_RULE_FIELDS:
             value = getattr(rule_set, name) if rule_set else None
-            if value is None and name not in ("response_days", "appeal_window_days"):
+            if value is None and name != "response_days":
                 value = ""
             setattr(self, name, value)
+        # Where the window is unconfirmed, its earliest reading, flagged: never a late date.
+        days, kind, confirmed = rule_set.appeal_window() if rule_set else (None, "", True)
+        self.appeal_window_days, self.appeal_day_kind = days, kind
+        self.appeal_window_unconfirmed = bool(days) and not confirmed
 
     def is_deemed_refusal(self, today: date) -> bool:
         """Overdue where the law treats silence as a refusal, which opens the appeal path."""
@@ -280,7 +280,8 @@ class AccessRequest(models.Model):
         return stated[-1] if stated else None
 
     def appeal_deadline(self, events) -> "DueDate | None":
-        """The last day to appeal the latest decision, where the window is known."""
+        """The last day to appeal the latest decision, where a window is known or has an
+        earliest plausible reading (then `appeal_window_unconfirmed` says so)."""
         from ..deadlines import APPEAL, TimeLimit, compute_due_date
 
         decisions = [e for e in events if e.status in DECISION_STATUSES]
@@ -295,7 +296,7 @@ class AccessRequest(models.Model):
         )
 
 
-class RequestEvent(models.Model):
+class RequestEvent(AppendOnly, models.Model):
     """One step of a request, with the day it happened; append-only."""
 
     request = models.ForeignKey(AccessRequest, on_delete=models.PROTECT, related_name="events")
@@ -328,14 +329,6 @@ class RequestEvent(models.Model):
     def __str__(self):
         return f"{self.get_status_display()} {self.occurred_on}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Status events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Status events are append-only.")
-
 
 class LetterTemplate(models.Model):
     """An organizer's wording of the request letter for one regime (or all) and language."""
@@ -353,10 +346,15 @@ class LetterTemplate(models.Model):
         _("body"),
         help_text=_(
             "Django template syntax. Available: today, requester_name, requester_contact, "
-            "law_unconfirmed (no access law is confirmed: cite none), "
-            "service_name, postal_address, law_name, citation, right_of_access_section, "
-            "time_limit_section, fee_waiver_section (blank when unconfirmed), response_days, "
-            "day_kind, categories (each with title and wording), records_from, records_to."
+            "addressee, office_name, postal_address, service_name, service_held_by (with its "
+            "article in French), law_unconfirmed (no access law is confirmed: cite none), "
+            "letter_basis, law_name, law (with its article), citation, "
+            "right_of_access_section, time_limit_section, fee_waiver_section (numbers, blank "
+            "when unconfirmed) and right_of_access, time_limit, fee_waiver, "
+            "application_fee_section (the same as 'section 4(1)' or 'paragraphe 4(1)'), "
+            "application_fee, fee_unknown, fee_none, fee_payee, fee_by_card, "
+            "fee_waiver_ground, response_days, day_kind (blank when the time limit is not "
+            "confirmed), categories (each with title and wording), records_from, records_to."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)

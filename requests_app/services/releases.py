@@ -42,6 +42,50 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.0f}"
 
 
+def stored_file_accept(upload, *, max_bytes: int) -> tuple[StoredFile, bool]:
+    """The one way a person's file is accepted: size checked before it is read, kind
+    sniffed from its content, a damaged PDF refused, stored once under a generated name.
+    Returns the stored file and whether it is new (its text is then to be extracted).
+    Call inside a transaction."""
+    size = upload.size or 0
+    if size == 0:
+        raise ReleaseError(_("The file is empty."))
+    if size > max_bytes:
+        raise ReleaseError(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
+    data = b"".join(upload.chunks())
+    kind = filetypes.sniff(data)
+    if kind is None:
+        raise ReleaseError(
+            _(
+                "This file is not a PDF, PNG, JPEG, TIFF, CSV, XLSX or e-mail (.eml) file, "
+                "whatever its name says."
+            )
+        )
+    if kind == "pdf":
+        try:
+            extraction.pdf_check(data)
+        except extraction.ExtractionError:
+            raise ReleaseError(
+                _(
+                    "This PDF is damaged and cannot be opened. Ask the police service for a new copy."
+                )
+            ) from None
+    digest = hashlib.sha256(data).hexdigest()
+    stored = StoredFile.objects.filter(sha256=digest).first()
+    if stored is not None:
+        return stored, False
+    stored = StoredFile(sha256=digest, kind=kind, size=size)
+    # The stored name is generated; the person's file name is kept only as data.
+    stored.file.save(f"{digest[:2]}/{digest}.{kind}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            stored.save()
+    except IntegrityError:  # the same file uploaded at the same moment
+        stored.file.delete(save=False)
+        return StoredFile.objects.get(sha256=digest), False
+    return stored, True
+
+
 def release_upload(
     *,
     request: AccessRequest,
@@ -62,55 +106,16 @@ def release_upload(
         raise ReleaseError(_("A release cannot be received before the request was filed."))
     if event is not None and event.request_id != request.pk:
         raise ReleaseError(_("That step belongs to another request."))
-    size = upload.size or 0
-    if size == 0:
-        raise ReleaseError(_("The file is empty."))
-    if size > settings.RELEASE_MAX_FILE_BYTES:
-        raise ReleaseError(
-            _("The file is larger than %(mb)s MB.")
-            % {"mb": _megabytes(settings.RELEASE_MAX_FILE_BYTES)}
-        )
     used = (
         Release.objects.filter(request=request).aggregate(total=Sum("stored__size"))["total"] or 0
     )
-    if used + size > settings.RELEASE_MAX_REQUEST_BYTES:
+    if used + (upload.size or 0) > settings.RELEASE_MAX_REQUEST_BYTES:
         raise ReleaseError(
             _("This request's files would exceed %(mb)s MB in all.")
             % {"mb": _megabytes(settings.RELEASE_MAX_REQUEST_BYTES)}
         )
-    data = b"".join(upload.chunks())
-    kind = filetypes.sniff(data)
-    if kind is None:
-        raise ReleaseError(
-            _(
-                "This file is not a PDF, PNG, JPEG, TIFF, CSV, XLSX or e-mail (.eml) file, "
-                "whatever its name says."
-            )
-        )
-    if kind == "pdf":
-        try:
-            extraction.pdf_check(data)
-        except extraction.ExtractionError:
-            raise ReleaseError(
-                _(
-                    "This PDF is damaged and cannot be opened. Ask the police service for a new copy."
-                )
-            ) from None
-    digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
-        stored = StoredFile.objects.filter(sha256=digest).first()
-        created = stored is None
-        if created:
-            stored = StoredFile(sha256=digest, kind=kind, size=size)
-            # The stored name is generated; the person's file name is kept only as data.
-            stored.file.save(f"{digest[:2]}/{digest}.{kind}", ContentFile(data), save=False)
-            try:
-                with transaction.atomic():
-                    stored.save()
-            except IntegrityError:  # the same file uploaded at the same moment
-                stored.file.delete(save=False)
-                stored = StoredFile.objects.get(sha256=digest)
-                created = False
+        stored, created = stored_file_accept(upload, max_bytes=settings.RELEASE_MAX_FILE_BYTES)
         release = Release.objects.create(
             request=request,
             event=event,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from .. import selectors
 from ..forms import DirectoryFilterForm, WhichLawForm
 from ..models import PoliceService, Release
+from ..roles import is_organizer
 from .common import page_campaign
 
 
@@ -55,6 +56,8 @@ def service_detail(request, slug):
         "campaign": campaign,
         "campaigns": selectors.open_campaigns(),
         "target": target,
+        # The directory's research notes (sources, what is unconfirmed) are for organizers.
+        "sees_research_notes": is_organizer(request.user),
         "public_findings": selectors.public_findings(campaign).filter(police_service=service)
         if campaign
         else [],

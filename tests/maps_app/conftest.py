@@ -87,14 +87,17 @@ def make_camera(**fields) -> CameraLocation:
 
 def make_release(*, campaign, service, volunteer, moderation=Release.Moderation.APPROVED):
     """A filed request with one released file (a tiny CSV kept in storage)."""
-    request = AccessRequest.objects.create(
+    # One request going per target: a second release comes with the same request.
+    request, _created = AccessRequest.objects.get_or_create(
         campaign=campaign,
         police_service=service,
-        volunteer=volunteer,
-        regime=service.regime,
-        filed_on=date(2026, 1, 10),
-        received_on=date(2026, 1, 10),
-        status="full_release",
+        defaults={
+            "volunteer": volunteer,
+            "regime": service.regime,
+            "filed_on": date(2026, 1, 10),
+            "received_on": date(2026, 1, 10),
+            "status": "full_release",
+        },
     )
     data = f"camera,location\n1,{service.name_en}\n".encode()
     digest = hashlib.sha256(data).hexdigest()

@@ -193,3 +193,24 @@ def test_a_service_that_is_its_own_parent_is_refused(regimes):
     PoliceServiceFactory(slug="x", name_en="X")
     with pytest.raises(DirectoryImportError, match="cannot be its own parent"):
         directory_import(HEADER + "x,X,municipal,ON,44,-79,ON-MFIPPA,x,\n")
+
+
+def test_the_shipped_regimes_and_rule_sets_round_trip_without_loss(directory):
+    from requests_app.directory_csv import reference_data_load, regime_row, rule_set_row
+    from requests_app.models import AccessRegime, RegimeRuleSet
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    regimes = {r["code"]: r for r in csv.DictReader((data / "access_regimes.csv").open())}
+    assert {r.code: regime_row(r) for r in AccessRegime.objects.all()} == regimes
+    rule_sets = {
+        (r["regime_code"], r["effective_from"]): r
+        for r in csv.DictReader((data / "regime_rule_sets.csv").open())
+    }
+    stored = RegimeRuleSet.objects.select_related("regime")
+    assert {(r.regime.code, r.effective_from.isoformat()): rule_set_row(r) for r in stored} == (
+        rule_sets
+    )
+    # Applying the shipped data over itself (load_reference_data --update) changes nothing.
+    reports = reference_data_load(only_missing=False)
+    for name in ("regimes", "rule sets", "police services"):
+        assert reports[name].updated == 0, name

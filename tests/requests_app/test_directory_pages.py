@@ -4,8 +4,16 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from requests_app.models import AccessRegime, PoliceService, Province
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """French pages leave French active in this thread; the next test starts in English."""
+    yield
+    translation.activate("en")
 
 
 def names(response):
@@ -140,3 +148,67 @@ def test_the_admin_import_is_for_organizers_only(client, alice, olivia, director
     export = client.get("/admin/requests_app/policeservice/export/")
     assert export["Content-Type"].startswith("text/csv")
     assert b"new-town-police" in export.content
+
+
+RESEARCH_WORDS = ["UNCONFIRMED", ".csv", "foi_facts", "appeal_window_days", "fee_estimate"]
+
+
+def test_public_service_pages_keep_research_notes_for_organizers(client, olivia, directory):
+    slugs = {
+        regime.police_services.order_by("slug").first().slug
+        for regime in AccessRegime.objects.filter(police_services__isnull=False).distinct()
+    }
+    for slug in sorted(slugs):
+        for prefix in ("", "/fr"):
+            html = unescape(client.get(f"{prefix}/services/{slug}/").content.decode())
+            for word in RESEARCH_WORDS:
+                assert word not in html, (slug, prefix, word)
+            assert "Research notes" not in html and "Notes de recherche" not in html
+    client.force_login(olivia)
+    html = client.get("/services/kensington-police-services/").content.decode()
+    assert "Research notes (organizers only)" in html
+    assert "UNCONFIRMED" in html  # the research itself, for the people who keep it
+
+
+def test_a_service_page_shows_the_fee_once_and_names_the_recourse_in_its_laws_words(
+    client, directory
+):
+    rcmp = unescape(client.get("/services/rcmp-e-division-british-columbia/").content.decode())
+    assert "Application fee: $5.00 (section 11(1))." in rcmp
+    assert "Receiver General for Canada" in rcmp
+    how_to_file = rcmp.split('id="how-to-file"')[1].split("<h2>")[0]
+    assert "Not published" not in how_to_file.split("Application fee (CAD)")[1].split("</dd>")[0]
+    assert "You can make a complaint to the Information Commissioner of Canada." in rcmp
+    assert "Time to complain" in rcmp and "Complaint fee" in rcmp
+    assert "A complaint to the Information Commissioner is free." in rcmp
+
+    toronto = unescape(client.get("/services/toronto-police-service/").content.decode())
+    assert "You can make an appeal to the Information and Privacy Commissioner of Ontario." in (
+        toronto
+    )
+    # Bill 97 left the window unconfirmed: the page gives the earliest reading, flagged.
+    window = toronto.split("Time to appeal")[1].split("</dd>")[0]
+    assert "not confirmed" in window
+    assert "To be safe, 30 calendar days from the notice of the institution's decision" in window
+
+    winnipeg = unescape(client.get("/services/winnipeg-police-service/").content.decode())
+    assert "No application fee." in winnipeg
+    assert "You can make a complaint to the Manitoba Ombudsman." in winnipeg
+
+
+def test_a_french_service_page_is_french_through_and_through(client, directory):
+    html = unescape(
+        client.get("/fr/services/service-de-police-de-la-ville-de-montreal/").content.decode()
+    )
+    assert "Elle vise : Les services de police municipaux et les régies intermunicipales" in html
+    assert "Délai pour demander une révision" in html
+    assert "30 jours civils à compter de la décision" in html
+    assert "Vous pouvez présenter une demande de révision à la Commission d'accès" in html
+    assert "vérifié le 1er novembre 2026" in html
+    assert "the decision" not in html and "municipal police" not in html
+    assert "(RLRQ, c. A-2.1; CQLR c. A-2.1)" in html  # the French citation first
+
+    rcmp = unescape(client.get("/fr/services/rcmp-k-division-alberta/").content.decode())
+    assert "GRC, Division K (Alberta)" in rcmp
+    assert "receveur général du Canada" in rcmp
+    assert "Vous pouvez présenter une plainte au Commissariat à l'information du Canada." in rcmp

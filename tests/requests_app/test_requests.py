@@ -429,6 +429,28 @@ def test_the_request_page_explains_the_due_date_in_the_readers_language(client, 
     assert french[-1] == "Échéance : mercredi 16 décembre 2026."
 
 
+def test_an_ontario_decision_after_bill_97_gets_the_earliest_appeal_date_flagged(
+    client, alice, alpr
+):
+    # Bill 97 left the appeal window unconfirmed; the earliest reading is the old rule, 30
+    # calendar days from the decision (MFIPPA s.39(2)): Friday 20 November 2026 + 30 days is
+    # Sunday 20 December, and a time limit ending on a Sunday runs to Monday 21 December.
+    request = file_for(alice, "toronto-police-service", alpr, filed_on=date(2026, 11, 2))
+    assert request.appeal_window_unconfirmed is True
+    step(request, "refused", date(2026, 11, 20), alice)
+    request.refresh_from_db()
+    assert request.appeal_due_on == date(2026, 12, 21)
+
+    client.force_login(alice)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert "Appeal by" in page
+    assert "this is the earliest date it could fall on" in page
+
+    # A confirmed window (BC: 30 business days to ask for a review) is not flagged.
+    bc = file_for(alice, "vancouver-police-department", alpr, filed_on=date(2026, 11, 3))
+    assert bc.appeal_window_unconfirmed is False
+
+
 @pytest.mark.django_db(transaction=True)
 def test_filing_twice_at_once_logs_one_request():
     import threading
