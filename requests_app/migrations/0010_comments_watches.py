@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0008_one_open_request_per_target'),
+        ('requests_app', '0009_regime_recourse_and_fees'),
     ]
 
     operations = [
