@@ -314,7 +314,18 @@ class FindingsFilterForm(forms.Form):
     sort = forms.CharField(required=False, max_length=40)
 
 
-class CommentForm(forms.Form):
+class OwnIdsForm(forms.Form):
+    """A form on a page that holds others: its field ids start with `id_prefix`."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentForm(OwnIdsForm):
+    id_prefix = "comment"
     body = forms.CharField(
         label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -333,7 +344,8 @@ class CommentForm(forms.Form):
     )
 
 
-class HelpWantedForm(forms.Form):
+class HelpWantedForm(OwnIdsForm):
+    id_prefix = "help"
     needed = forms.CharField(
         label=_("What help is needed"),
         max_length=1000,
@@ -342,16 +354,23 @@ class HelpWantedForm(forms.Form):
     )
 
 
-class TeamMessageForm(forms.Form):
+class TeamMessageForm(OwnIdsForm):
+    id_prefix = "message"
     recipient = forms.ModelChoiceField(label=_("To"), queryset=None, empty_label=None)
     body = forms.CharField(
         label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, recipients, **kwargs):
+    def __init__(self, *args, claim, recipients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = User.objects.filter(pk__in=[p.pk for p in recipients])
-        self.fields["recipient"].label_from_instance = lambda user: user.public_name
+
+        # Several people may be "a volunteer": their role tells them apart.
+        def label(user):
+            role = _("holds the claim") if user.pk == claim.volunteer_id else _("co-volunteer")
+            return f"{user.public_name} ({role})"
+
+        self.fields["recipient"].label_from_instance = label
 
 
 class ActivityFilterForm(forms.Form):

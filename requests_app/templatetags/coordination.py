@@ -37,5 +37,7 @@ def service_coordination(context, service, target=None):
     return {
         **page,
         **panel,
-        "message_form": TeamMessageForm(recipients=recipients) if recipients else None,
+        "message_form": TeamMessageForm(claim=panel["claim"], recipients=recipients)
+        if recipients
+        else None,
     }

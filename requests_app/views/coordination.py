@@ -139,7 +139,9 @@ def team_message(request, pk):
         raise PermissionDenied
     _run_form(
         request,
-        TeamMessageForm(request.POST, recipients=selectors.message_recipients(claim, request.user)),
+        TeamMessageForm(
+            request.POST, claim=claim, recipients=selectors.message_recipients(claim, request.user)
+        ),
         lambda data: coordination.team_message_send(
             claim=claim, sender=request.user, recipient=data["recipient"], body=data["body"]
         ),
