@@ -2,6 +2,7 @@
 offers, watches with batched idempotent e-mails, unsubscribing, relayed team messages."""
 
 import re
+from contextlib import contextmanager
 from datetime import date
 from smtplib import SMTPException
 
@@ -9,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template import Context, Template
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 
 from requests_app.models import (
     ClaimHelper,
@@ -33,6 +34,7 @@ from requests_app.services.coordination import (
 )
 from requests_app.services.requests import request_file, request_status_record
 from requests_app.tasks import notifications_send_batch, team_message_deliver
+from tests.conftest import REQUIRE_SERVICES
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.usefixtures("frozen_26_november")
@@ -93,6 +95,19 @@ def panel(access_request, user) -> str:
     http_request.user = user or AnonymousUser()
     template = Template("{% load coordination %}{% request_coordination r %}")
     return template.render(Context({"request": http_request, "r": access_request}))
+
+
+@contextmanager
+def queued_tasks(capture):
+    """Run what a commit queues. On the embedded defaults the tasks run in-process at
+    commit; in the services run they would go to the worker, which cannot see this test's
+    uncommitted rows, so they run here instead (the worker test below covers the worker)."""
+    with capture(execute=not REQUIRE_SERVICES) as queued:
+        yield queued
+    if REQUIRE_SERVICES:
+        for callback in queued:
+            with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
+                callback()
 
 
 def run_batch():
@@ -289,13 +304,12 @@ def test_a_comment_queues_the_email_after_commit(
     access_request, alice, bob, django_capture_on_commit_callbacks
 ):
     watch_start(user=bob, subject=access_request)
-    with django_capture_on_commit_callbacks(execute=True) as queued:
+    with queued_tasks(django_capture_on_commit_callbacks) as queued:
         client_for(alice).post(
             comments_url(access_request),
             {"body": "Now public", "visibility": "public", "format": "plain"},
         )
     assert len(queued) == 1
-    # Without a broker the task runs at once (the embedded default).
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
 
 
@@ -306,6 +320,33 @@ def test_the_emails_go_out_in_each_watchers_language(access_request, alice, bob)
     comment_create(request=access_request, author=alice, body="Bonjour", visibility="public")
     body = run_batch()["bob@example.org"].body
     assert "/fr/watching/stop/" in body
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_batch_runs_through_the_worker_and_sends_once(celery_worker_ready, directory, settings):
+    from requests_app.models import Campaign
+
+    writer = UserFactory(email="writer.worker@example.org")
+    reader = UserFactory(email="reader.worker@example.org")
+    campaign = Campaign.objects.get(slug="alpr-records")
+    service = PoliceService.objects.get(slug="ottawa-police-service")
+    claim_create(campaign=campaign, service=service, volunteer=writer, today=TODAY)
+    filed = request_file(
+        campaign=campaign, service=service, volunteer=writer, filed_on=date(2026, 11, 2)
+    )
+    watch_start(user=reader, subject=filed)
+    # Committed at once here: on the embedded defaults the queued batch has already run.
+    comment_create(request=filed, author=writer, body="Through the worker", visibility="public")
+    notifications_send_batch.delay().get(timeout=60)
+    assert notifications_send_batch.delay().get(timeout=60) == []
+    if REQUIRE_SERVICES:
+        from pathlib import Path
+
+        sent = "".join(p.read_text() for p in Path(settings.EMAIL_FILE_PATH).glob("*.log"))
+        assert sent.count("To: reader.worker@example.org") == 1
+    else:
+        assert [m.to for m in mail.outbox] == [["reader.worker@example.org"]]
 
 
 # --- Unsubscribing -------------------------------------------------------------------------------
@@ -419,7 +460,7 @@ def test_the_team_writes_to_each_other_without_seeing_addresses(
     access_request, alice, carol, django_capture_on_commit_callbacks
 ):
     url = f"/claims/{access_request.claim_id}/message/"
-    with django_capture_on_commit_callbacks(execute=True):
+    with queued_tasks(django_capture_on_commit_callbacks):
         response = client_for(carol).post(url, {"recipient": alice.pk, "body": "Can you call?"})
     assert response.status_code == 302
     (message,) = mail.outbox
