@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='The event told, e.g. comment-12.', max_length=80)),
+                ('key', models.CharField(max_length=80)),
                 ('kind', models.CharField(choices=[('comment', 'new comment'), ('stage', 'new step')], max_length=8)),
                 ('stage', models.CharField(blank=True, max_length=40)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -163,7 +163,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    key = models.CharField(max_length=80, help_text=_("The event told, e.g. comment-12."))
+    key = models.CharField(max_length=80)  # the event told, e.g. "comment-12"
     kind = models.CharField(max_length=8, choices=Kind)
     request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(
