@@ -16,3 +16,10 @@ class Answer(models.TextChoices):
 class DayKind(models.TextChoices):
     CALENDAR = "calendar", _("calendar days")
     BUSINESS = "business", _("business days")
+
+
+class DeemedRefusalReview(models.TextChoices):
+    """When the recourse against a silence (a deemed refusal) can be filed."""
+
+    FROM_DUE_DATE = "from_due_date", _("within the usual window, from the last day to answer")
+    NO_LIMIT = "no_limit", _("at any time: the law sets no limit")

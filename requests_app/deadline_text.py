@@ -103,3 +103,39 @@ def unconfirmed_steps(due: DueDate) -> list[str]:
     if due.alternative_due_on:
         steps.append(_("The other reading gives %(day)s.") % {"day": _day(due.alternative_due_on)})
     return steps
+
+
+def appeal_steps(deadline) -> list[str]:
+    """How the last day to file an appeal was worked out (an `AppealDeadline`)."""
+    start = _day(deadline.counted_from)
+    if deadline.deemed_refusal:
+        steps = [
+            _(
+                "No answer came by the last day to answer, %(day)s: the law treats that as a refusal."
+            )
+            % {"day": start}
+        ]
+    else:
+        steps = [_("The decision was received %(day)s.") % {"day": start}]
+    if deadline.no_time_limit:
+        return [
+            *steps,
+            _("No time limit: the law lets you challenge a failure to answer at any time."),
+        ]
+    if deadline.due is None:
+        return [
+            *steps,
+            _(
+                "The time to file is not confirmed and no reading of it is known: ask the "
+                "commissioner's office before relying on any date."
+            ),
+        ]
+    steps += deadline_steps(deadline.due)
+    if deadline.unconfirmed:
+        steps.append(
+            _(
+                "Not confirmed: the sources do not settle this window. The site counts the "
+                "shortest plausible reading, so that following it is never late."
+            )
+        )
+    return steps

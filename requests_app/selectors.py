@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     AccessRegime,
     AccessRequest,
+    Appeal,
+    AppealEvent,
     Campaign,
     Claim,
     ClaimHelper,
@@ -449,23 +451,30 @@ def releases_search(query: str) -> QuerySet[Release]:
 # --- Coordination ---------------------------------------------------------------------------
 
 
-def request_coordination(access_request: AccessRequest, user) -> dict:
-    """What a request's comments panel shows this viewer and lets them do: its team and
-    organizers read and write every comment; everyone else reads the public ones."""
+def coordination_panel(subject: AccessRequest | Appeal, user) -> dict:
+    """What the comments panel of a request or an appeal shows this viewer and lets them
+    do: the request's team and organizers read and write every comment; everyone else
+    reads the public ones."""
+    if isinstance(subject, Appeal):
+        access_request, appeal, own = subject.request, subject, {"appeal": subject}
+    else:
+        access_request, appeal, own = subject, None, {"request": subject}
     on_team = access_request.is_open_to(user)
     comments = Comment.objects.shown() if on_team else Comment.objects.public()
     signed_in = user.is_authenticated
     return {
+        "subject": subject,
         "access_request": access_request,
-        "comments": comments.filter(request=access_request).select_related("author"),
+        "appeal": appeal,
+        "comments": comments.filter(request=access_request, appeal=appeal).select_related("author"),
         "may_comment": on_team,
         "may_hide": is_organizer(user),
         "help_wanted": HelpWanted.objects.filter(
-            request=access_request, closed_at__isnull=True
+            request=access_request, appeal=appeal, closed_at__isnull=True
         ).first(),
         "may_ask_for_help": on_team,
         "may_watch": signed_in,
-        "watching": signed_in and Watch.objects.filter(user=user, request=access_request).exists(),
+        "watching": signed_in and Watch.objects.filter(user=user, **own).exists(),
     }
 
 
@@ -499,7 +508,7 @@ def help_wanted_rows(campaign: Campaign, user) -> list[dict]:
     whether this viewer can offer to help (the claim's own offer flow) or claim the target."""
     calls = list(
         HelpWanted.objects.filter(closed_at__isnull=True, request__campaign=campaign)
-        .select_related("request__police_service")
+        .select_related("request__police_service", "appeal")
         .order_by("-created_at")
     )
     claims = {
@@ -515,6 +524,7 @@ def help_wanted_rows(campaign: Campaign, user) -> list[dict]:
             {
                 "call": call,
                 "request": call.request,
+                "appeal": call.appeal,
                 "service": call.request.police_service,
                 "claim": claim,
                 "may_offer_help": bool(claim and claim.can_be_offered_help_by(user)),
@@ -528,11 +538,19 @@ class ActivityKind(models.TextChoices):
     CLAIMS = "claims", _("Claims and helpers")
     STEPS = "steps", _("Request steps")
     COMMENTS = "comments", _("Comments")
+    APPEALS = "appeals", _("Appeal stages")
     HELP = "help", _("Help wanted")
     RELEASES = "releases", _("Uploads")
 
 
 ACTIVITY_LIMIT = 200
+# (on an appeal, visibility): the feed's line for a comment.
+_COMMENT_LINES = {
+    (False, Visibility.TEAM): _("commented (team only): %(text)s"),
+    (False, Visibility.PUBLIC): _("commented (public): %(text)s"),
+    (True, Visibility.TEAM): _("commented on the appeal (team only): %(text)s"),
+    (True, Visibility.PUBLIC): _("commented on the appeal (public): %(text)s"),
+}
 
 
 def activity_feed(
@@ -609,6 +627,23 @@ def activity_feed(
                 _("logged a step: %(status)s") % {"status": event.get_status_display()},
                 event.request.get_absolute_url(),
             )
+    if kind in ("", ActivityKind.APPEALS):
+        stages = AppealEvent.objects.select_related("appeal__request", "logged_by")
+        for event in scoped(
+            stages,
+            at="logged_at",
+            service="appeal__request__police_service",
+            campaign_path="appeal__request__campaign",
+            people=("logged_by",),
+        ):
+            add(
+                ActivityKind.APPEALS,
+                event.logged_at,
+                event.appeal.request.police_service,
+                event.logged_by,
+                _("appeal: %(stage)s") % {"stage": event.get_stage_display()},
+                event.appeal.request.get_absolute_url(),
+            )
     if kind in ("", ActivityKind.COMMENTS):
         comments = Comment.objects.shown().select_related("request", "author")
         for comment in scoped(
@@ -618,11 +653,7 @@ def activity_feed(
             campaign_path="request__campaign",
             people=("author",),
         ):
-            text = (
-                _("commented (team only): %(text)s")
-                if comment.visibility == Visibility.TEAM
-                else _("commented (public): %(text)s")
-            )
+            text = _COMMENT_LINES[(comment.appeal_id is not None, comment.visibility)]
             add(
                 ActivityKind.COMMENTS,
                 comment.created_at,

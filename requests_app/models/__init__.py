@@ -1,4 +1,5 @@
 from .accounts import User
+from .appeals import Appeal, AppealEvent, AppealGround, Outcome, Stage
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
 from .comments import Comment, HelpWanted, Notification, TeamMessage, Visibility, Watch
 from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
@@ -24,6 +25,9 @@ __all__ = [
     "AccessRegime",
     "AccessRequest",
     "Answer",
+    "Appeal",
+    "AppealEvent",
+    "AppealGround",
     "Campaign",
     "Claim",
     "ClaimHelper",
@@ -37,6 +41,7 @@ __all__ = [
     "LetterTemplate",
     "Method",
     "Notification",
+    "Outcome",
     "PoliceService",
     "Province",
     "RecordCategory",
@@ -44,6 +49,7 @@ __all__ = [
     "Release",
     "ReleaseDecision",
     "RequestEvent",
+    "Stage",
     "Status",
     "StoredFile",
     "TargetActivity",

@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .appeals import Appeal, Stage
 from .claims import Claim
 from .directory import PoliceService
-from .requests import AccessRequest
+from .requests import AccessRequest, Status
 
 
 class Visibility(models.TextChoices):
@@ -25,7 +26,9 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    """A note on a request by a volunteer on its target or an organizer; team-only or public."""
+    """A note on a request or its appeal by a volunteer on its target or an organizer;
+    team-only or public. An appeal's comment names its request too: the target, and so the
+    team, is always the request's."""
 
     class Format(models.TextChoices):
         PLAIN = "plain", _("Plain text")
@@ -33,6 +36,14 @@ class Comment(models.Model):
 
     request = models.ForeignKey(
         AccessRequest, on_delete=models.PROTECT, related_name="comments", verbose_name=_("request")
+    )
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("appeal"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
@@ -73,9 +84,13 @@ class Comment(models.Model):
 
 
 class HelpWanted(models.Model):
-    """A request's team asking for a hand, listed publicly at /help-wanted/ until closed."""
+    """A team asking for a hand with a request or its appeal, listed publicly at
+    /help-wanted/ until closed."""
 
     request = models.ForeignKey(AccessRequest, on_delete=models.PROTECT, related_name="help_wanted")
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.PROTECT, null=True, blank=True, related_name="help_wanted"
+    )
     needed = models.TextField(
         _("what help is needed"),
         help_text=_("Shown publicly on the help-wanted list: no personal details."),
@@ -96,23 +111,31 @@ class HelpWanted(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["request"],
-                condition=Q(closed_at__isnull=True),
+                condition=Q(closed_at__isnull=True, appeal__isnull=True),
                 name="one_open_help_wanted_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["appeal"],
+                condition=Q(closed_at__isnull=True, appeal__isnull=False),
+                name="one_open_help_wanted_per_appeal",
             ),
         ]
 
     def __str__(self):
-        return f"help wanted: {self.request}"
+        return f"help wanted: {self.appeal or self.request}"
 
 
 class Watch(models.Model):
-    """A person following a request or a police service by e-mail."""
+    """A person following a request, an appeal or a police service by e-mail."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
     )
     request = models.ForeignKey(
         AccessRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="watches"
+    )
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, null=True, blank=True, related_name="watches"
     )
     police_service = models.ForeignKey(
         PoliceService, on_delete=models.CASCADE, null=True, blank=True, related_name="watches"
@@ -124,14 +147,20 @@ class Watch(models.Model):
         verbose_name_plural = _("watches")
         constraints = [
             models.CheckConstraint(
-                condition=Q(request__isnull=False, police_service__isnull=True)
-                | Q(request__isnull=True, police_service__isnull=False),
+                condition=Q(request__isnull=False, appeal__isnull=True, police_service__isnull=True)
+                | Q(request__isnull=True, appeal__isnull=False, police_service__isnull=True)
+                | Q(request__isnull=True, appeal__isnull=True, police_service__isnull=False),
                 name="watch_one_subject",
             ),
             models.UniqueConstraint(
                 fields=["user", "request"],
                 condition=Q(request__isnull=False),
                 name="one_watch_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "appeal"],
+                condition=Q(appeal__isnull=False),
+                name="one_watch_per_appeal",
             ),
             models.UniqueConstraint(
                 fields=["user", "police_service"],
@@ -145,7 +174,7 @@ class Watch(models.Model):
 
     @property
     def subject(self):
-        return self.request or self.police_service
+        return self.request or self.appeal or self.police_service
 
 
 class Notification(models.Model):
@@ -166,10 +195,14 @@ class Notification(models.Model):
     key = models.CharField(max_length=80)  # the event told, e.g. "comment-12"
     kind = models.CharField(max_length=8, choices=Kind)
     request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="+")
+    # Set when the event is the appeal's (a comment on it, a new stage).
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    # The status or stage reached (a value of the subject's own choices).
+    # The request status or appeal stage reached.
     stage = models.CharField(max_length=40, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -197,9 +230,8 @@ class Notification(models.Model):
 
     def stage_label(self) -> str:
         """The step reached, in the language being rendered."""
-        from .requests import Status
-
-        return Status(self.stage).label if self.stage in Status.values else self.stage
+        choices = Stage if self.appeal_id else Status
+        return choices(self.stage).label if self.stage in choices.values else self.stage
 
 
 class TeamMessage(models.Model):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Answer, DayKind
+from ..choices import Answer, DayKind, DeemedRefusalReview
 
 # Canada's extent, for validating headquarters coordinates.
 LATITUDE_RANGE = (41.6, 83.2)
@@ -401,6 +401,16 @@ class RegimeRuleSet(models.Model):
     )
     appeal_window_earliest_day_kind = models.CharField(
         _("earliest appeal window counted in"), max_length=8, choices=DayKind, blank=True
+    )
+    deemed_refusal_review = models.CharField(
+        _("recourse against no answer in time"),
+        max_length=16,
+        choices=DeemedRefusalReview,
+        blank=True,
+        help_text=_(
+            "Blank when not confirmed: the site then counts the window from the last day to "
+            "answer, the earliest plausible reading, and says it is not confirmed."
+        ),
     )
     unconfirmed = models.TextField(
         _("unconfirmed"),

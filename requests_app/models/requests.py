@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from ..deadlines import DueDate
 
-from ..choices import Answer
+from ..choices import Answer, DeemedRefusalReview
 from .base import AppendOnly
 from .claims import Campaign, Claim, RecordCategory
 from .directory import AccessRegime, PoliceService, RegimeRuleSet
@@ -57,7 +57,13 @@ DECISION_STATUSES = frozenset(
 RELEASE_STATUSES = frozenset({Status.PARTIAL_RELEASE, Status.FULL_RELEASE})
 
 
-TIME_RULE_FIELDS = ("response_days", "day_kind", "fee_estimate_pauses_clock", "deemed_refusal")
+TIME_RULE_FIELDS = (
+    "response_days",
+    "day_kind",
+    "fee_estimate_pauses_clock",
+    "deemed_refusal",
+    "deemed_refusal_review",
+)
 
 
 class Method(models.TextChoices):
@@ -147,6 +153,7 @@ class AccessRequest(models.Model):
     appeal_day_kind = models.CharField(max_length=8, blank=True)
     # The window above is the shortest plausible reading of a law that does not confirm it.
     appeal_window_unconfirmed = models.BooleanField(default=False)
+    deemed_refusal_review = models.CharField(max_length=16, choices=DeemedRefusalReview, blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
     received_on = models.DateField(
         _("received by the police service on"),

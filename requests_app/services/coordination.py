@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ..models import (
     AccessRequest,
+    Appeal,
     Claim,
     Comment,
     HelpWanted,
@@ -53,29 +54,43 @@ def _text(value: str, *, max_chars: int, empty: str) -> str:
     return value
 
 
+def request_and_appeal(subject: AccessRequest | Appeal) -> tuple[AccessRequest, Appeal | None]:
+    """A request, or an appeal and its request: the request's target (and so its team) is
+    the appeal's."""
+    if isinstance(subject, Appeal):
+        return subject.request, subject
+    return subject, None
+
+
 # --- Comments ----------------------------------------------------------------------------------
 
 
 def comment_create(
     *,
-    request: AccessRequest,
+    subject: AccessRequest | Appeal,
     author,
     body: str,
     visibility: str = Visibility.TEAM,
     format: str = Comment.Format.PLAIN,
 ) -> Comment:
-    """A comment by someone on the request's target or an organizer; the author then
-    watches the request, and its watchers are told."""
+    """A comment on a request or an appeal by someone on its target or an organizer; the
+    author then watches it, and its watchers are told."""
+    request, appeal = request_and_appeal(subject)
     if not request.is_open_to(author):
         raise PermissionDenied
     body = _text(body, max_chars=COMMENT_MAX_CHARS, empty=_("Write a comment first."))
     with transaction.atomic():
         comment = Comment.objects.create(
-            request=request, author=author, body=body, visibility=visibility, format=format
+            request=request,
+            appeal=appeal,
+            author=author,
+            body=body,
+            visibility=visibility,
+            format=format,
         )
-        Watch.objects.get_or_create(user=author, request=request)
+        Watch.objects.get_or_create(user=author, **_subject_field(subject))
         notify_watchers(
-            subject=request,
+            subject=subject,
             kind=Notification.Kind.COMMENT,
             key=f"comment-{comment.pk}",
             actor=author,
@@ -97,17 +112,20 @@ def comment_hide(*, comment: Comment, by) -> None:
 # --- Help wanted -------------------------------------------------------------------------------
 
 
-def help_wanted_open(*, request: AccessRequest, by, needed: str) -> HelpWanted:
-    """The team lists its request at /help-wanted/ with what it needs."""
+def help_wanted_open(*, subject: AccessRequest | Appeal, by, needed: str) -> HelpWanted:
+    """The team lists its request or appeal at /help-wanted/ with what it needs."""
+    request, appeal = request_and_appeal(subject)
     if not request.is_open_to(by):
         raise PermissionDenied
     needed = _text(needed, max_chars=NEEDED_MAX_CHARS, empty=_("Say what help is needed."))
     try:
         with transaction.atomic():
-            return HelpWanted.objects.create(request=request, needed=needed, created_by=by)
-    except IntegrityError:  # one_open_help_wanted_per_request
+            return HelpWanted.objects.create(
+                request=request, appeal=appeal, needed=needed, created_by=by
+            )
+    except IntegrityError:  # one open call per request and per appeal
         raise CoordinationError(
-            _("This request is already on the help-wanted list; close that call first.")
+            _("It is already on the help-wanted list; close that call first.")
         ) from None
 
 
@@ -127,14 +145,16 @@ def help_wanted_close(*, help_wanted: HelpWanted, by) -> None:
 def _subject_field(subject) -> dict:
     if isinstance(subject, AccessRequest):
         return {"request": subject}
+    if isinstance(subject, Appeal):
+        return {"appeal": subject}
     if isinstance(subject, PoliceService):
         return {"police_service": subject}
     raise TypeError(f"Cannot watch {subject!r}")
 
 
 def watch_start(*, user, subject) -> Watch:
-    """Follow a request or a police service by e-mail (anyone signed in; people who are
-    not on the team hear only about public comments)."""
+    """Follow a request, an appeal or a police service by e-mail (anyone signed in; people
+    who are not on the team hear only about public comments)."""
     if not user.is_authenticated:
         raise PermissionDenied
     watch, _created = Watch.objects.get_or_create(user=user, **_subject_field(subject))
@@ -163,7 +183,9 @@ def watch_for_token(token: str) -> tuple[bool, Watch | None]:
         return False, None
     watch = (
         Watch.objects.filter(pk=data.get("w"), user_id=data.get("u"))
-        .select_related("request__police_service", "police_service")
+        .select_related(
+            "request__police_service", "appeal__request__police_service", "police_service"
+        )
         .first()
     )
     return True, watch
@@ -183,7 +205,7 @@ def watch_stop_by_token(token: str) -> bool:
 
 def notify_watchers(
     *,
-    subject: AccessRequest,
+    subject: AccessRequest | Appeal,
     kind: str,
     key: str,
     actor=None,
@@ -191,18 +213,23 @@ def notify_watchers(
     team_only: bool = False,
     comment: Comment | None = None,
 ) -> int:
-    """Tell everyone watching the subject, or its police service, about one event.
+    """Tell everyone watching the subject (a request or an appeal), its request or its
+    police service about one event.
 
-    Call it inside the transaction that records the event. `key` names the event
-    (e.g. "comment-12", "request-event-40"): a second call with the same key tells no
-    one twice. `team_only` events reach only watchers who may see the subject in full
-    (its team and organizers). The actor is not told of their own action. Returns how
-    many people will be told; their e-mail is queued once the transaction commits.
+    Call it inside the transaction that records the event. `kind` is a
+    `Notification.Kind` (COMMENT or STAGE); `stage` is the request status or appeal stage
+    reached. `key` names the event (e.g. "comment-12", "appeal-event-40"): a second call
+    with the same key tells no one twice. `team_only` events reach only watchers who may
+    see the request in full (its team and organizers). The actor is not told of their own
+    action. Returns how many watchers it found; their e-mail is queued once the
+    transaction commits.
     """
-    request = subject
+    request, appeal = request_and_appeal(subject)
+    watching = Q(request=request) | Q(police_service_id=request.police_service_id)
+    if appeal is not None:
+        watching |= Q(appeal=appeal)
     watches = (
-        Watch.objects.filter(Q(request=request) | Q(police_service_id=request.police_service_id))
-        .filter(user__is_active=True)
+        Watch.objects.filter(watching, user__is_active=True)
         .select_related("user")
         .order_by("user_id")
     )
@@ -210,8 +237,9 @@ def notify_watchers(
         watches = watches.exclude(user=actor)
     notifications = []
     for _user_id, group in groupby(watches, key=lambda w: w.user_id):
-        # The most specific watch (the request's own) is the one the e-mail offers to stop.
-        watch = min(group, key=lambda w: w.request_id is None)
+        # The most specific watch (the appeal's, then the request's) is the one the
+        # e-mail offers to stop.
+        watch = min(group, key=lambda w: (w.appeal_id is None, w.request_id is None))
         if team_only and not request.is_open_to(watch.user):
             continue
         notifications.append(
@@ -220,6 +248,7 @@ def notify_watchers(
                 key=key,
                 kind=kind,
                 request=request,
+                appeal=appeal,
                 comment=comment,
                 stage=stage,
                 actor=actor,
@@ -262,9 +291,11 @@ def notifications_send() -> list[int]:
                 Notification.objects.filter(batch=batch).select_related(
                     "recipient",
                     "request__police_service",
+                    "appeal",
                     "comment",
                     "actor",
                     "watch__request__police_service",
+                    "watch__appeal__request__police_service",
                     "watch__police_service",
                 )
             )
@@ -278,6 +309,7 @@ def notifications_send() -> list[int]:
                 stops = [  # addresses in the recipient's language
                     {
                         "request": watch.request,
+                        "appeal": watch.appeal,
                         "service": watch.police_service,
                         "url": unsubscribe_url(watch),
                     }

@@ -2,6 +2,7 @@
 with other work) need no change to show them."""
 
 from django import template
+from django.urls import reverse
 
 from .. import selectors
 from ..forms import CommentForm, HelpWantedForm, TeamMessageForm
@@ -14,17 +15,23 @@ def _page(context) -> dict:
     return {"request": request, "user": request.user, "csrf_token": context.get("csrf_token")}
 
 
-@register.inclusion_tag("requests_app/_request_coordination.html", takes_context=True)
-def request_coordination(context, access_request):
+@register.inclusion_tag("requests_app/_coordination_panel.html", takes_context=True)
+def coordination_panel(context, subject):
     """Comments (all for the team and organizers, public ones for everyone else), the
-    comment form, the help-wanted call and the watch button of a request."""
+    comment form, the help-wanted call and the watch button of a request or an appeal."""
     page = _page(context)
-    panel = selectors.request_coordination(access_request, page["user"])
+    panel = selectors.coordination_panel(subject, page["user"])
+    prefix = "appeal_" if panel["appeal"] else ""
     return {
         **page,
         **panel,
         "comment_form": CommentForm() if panel["may_comment"] else None,
         "help_form": HelpWantedForm() if panel["may_ask_for_help"] else None,
+        "urls": {
+            "comment": reverse(f"requests_app:{prefix}comment_create", args=[subject.pk]),
+            "help": reverse(f"requests_app:{prefix}help_wanted_open", args=[subject.pk]),
+            "watch": reverse(f"requests_app:{prefix or 'request_'}watch", args=[subject.pk]),
+        },
     }
 
 

@@ -16,9 +16,9 @@ from .coordination import (
     help_wanted,
     help_wanted_close,
     help_wanted_open,
-    request_watch,
     service_watch,
     team_message,
+    watch,
     watch_stop,
 )
 from .directory import directory, guide, service_detail
@@ -68,9 +68,9 @@ __all__ = [
     "releases_search",
     "request_detail",
     "request_file",
-    "request_watch",
     "service_detail",
     "service_watch",
     "team_message",
+    "watch",
     "watch_stop",
 ]

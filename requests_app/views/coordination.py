@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import CommentForm, HelpWantedForm, TeamMessageForm
-from ..models import AccessRequest, Claim, Comment, HelpWanted, PoliceService
+from ..models import AccessRequest, Appeal, Claim, Comment, HelpWanted, PoliceService
 from ..services import coordination
 from .common import back, page_campaign, run, run_form
 
@@ -24,23 +24,29 @@ def _run_form(request, form, action, success: str) -> None:
     run_form(request, form, action, success, coordination.CoordinationError)
 
 
-def _request(pk) -> AccessRequest:
+def _subject(of: str, pk) -> AccessRequest | Appeal:
+    """The request or appeal an address names (`of` comes from the URL pattern)."""
+    if of == "appeal":
+        return get_object_or_404(Appeal.objects.select_related("request__police_service"), pk=pk)
     return get_object_or_404(AccessRequest.objects.select_related("police_service"), pk=pk)
+
+
+def _back(request, subject):
+    """Back to the page the form was on, else the request's page."""
+    return back(request, coordination.request_and_appeal(subject)[0])
 
 
 @login_required
 @require_POST
-def comment_create(request, pk):
-    access_request = _request(pk)
+def comment_create(request, pk, of="request"):
+    subject = _subject(of, pk)
     _run_form(
         request,
         CommentForm(request.POST),
-        lambda data: coordination.comment_create(
-            request=access_request, author=request.user, **data
-        ),
+        lambda data: coordination.comment_create(subject=subject, author=request.user, **data),
         _("Your comment is posted."),
     )
-    return back(request, access_request)
+    return _back(request, subject)
 
 
 @login_required
@@ -54,17 +60,17 @@ def comment_hide(request, pk):
 
 @login_required
 @require_POST
-def help_wanted_open(request, pk):
-    access_request = _request(pk)
+def help_wanted_open(request, pk, of="request"):
+    subject = _subject(of, pk)
     _run_form(
         request,
         HelpWantedForm(request.POST),
         lambda data: coordination.help_wanted_open(
-            request=access_request, by=request.user, needed=data["needed"]
+            subject=subject, by=request.user, needed=data["needed"]
         ),
-        _("The request is on the help-wanted list."),
+        _("It is on the help-wanted list."),
     )
-    return back(request, access_request)
+    return _back(request, subject)
 
 
 @login_required
@@ -74,7 +80,7 @@ def help_wanted_close(request, pk):
     _run(
         request,
         lambda: coordination.help_wanted_close(help_wanted=call, by=request.user),
-        _("The request is off the help-wanted list."),
+        _("It is off the help-wanted list."),
     )
     return back(request, call.request)
 
@@ -101,9 +107,9 @@ def _watch(request, subject, fallback):
 
 @login_required
 @require_POST
-def request_watch(request, pk):
-    access_request = _request(pk)
-    return _watch(request, access_request, access_request)
+def watch(request, pk, of="request"):
+    subject = _subject(of, pk)
+    return _watch(request, subject, coordination.request_and_appeal(subject)[0])
 
 
 @login_required

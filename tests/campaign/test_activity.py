@@ -27,9 +27,9 @@ def activity(directory, alice, bob):
         bobs = request_file(
             campaign=campaign, service=vancouver, volunteer=bob, filed_on=date(2026, 11, 3)
         )
-        comment_create(request=alices, author=alice, body="Toronto team note", visibility="team")
-        comment_create(request=bobs, author=bob, body="Vancouver public note", visibility="public")
-        help_wanted_open(request=bobs, by=bob, needed="A reader for the BC decision")
+        comment_create(subject=alices, author=alice, body="Toronto team note", visibility="team")
+        comment_create(subject=bobs, author=bob, body="Vancouver public note", visibility="public")
+        help_wanted_open(subject=bobs, by=bob, needed="A reader for the BC decision")
     return {"toronto": toronto, "vancouver": vancouver}
 
 

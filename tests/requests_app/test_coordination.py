@@ -93,7 +93,7 @@ def panel(access_request, user) -> str:
 
     http_request = RequestFactory().get(access_request.get_absolute_url())
     http_request.user = user or AnonymousUser()
-    template = Template("{% load coordination %}{% request_coordination r %}")
+    template = Template("{% load coordination %}{% coordination_panel r %}")
     return template.render(Context({"request": http_request, "r": access_request}))
 
 
@@ -146,12 +146,12 @@ def test_team_only_comments_are_read_by_the_team_and_organizers_only(
     access_request, alice, carol, bob, olivia
 ):
     comment_create(
-        request=access_request,
+        subject=access_request,
         author=alice,
         body="Team secret: the clerk's cell",
         visibility="team",
     )
-    comment_create(request=access_request, author=carol, body="Filed on time.", visibility="public")
+    comment_create(subject=access_request, author=carol, body="Filed on time.", visibility="public")
     for reader in (alice, carol, olivia):
         html = panel(access_request, reader)
         assert "Team secret" in html and "Filed on time." in html
@@ -165,13 +165,13 @@ def test_team_only_comments_are_read_by_the_team_and_organizers_only(
 def test_a_volunteer_who_leaves_the_target_stops_reading_team_comments(
     access_request, alice, carol
 ):
-    comment_create(request=access_request, author=alice, body="Team plan", visibility="team")
+    comment_create(subject=access_request, author=alice, body="Team plan", visibility="team")
     ClaimHelper.objects.filter(volunteer=carol).update(status=ClaimHelper.Status.DECLINED)
     assert "Team plan" not in panel(access_request, carol)
 
 
 def test_the_request_page_shows_the_comments_to_its_team(access_request, alice, carol):
-    comment_create(request=access_request, author=carol, body="Phoned them.", visibility="team")
+    comment_create(subject=access_request, author=carol, body="Phoned them.", visibility="team")
     page = client_for(alice).get(access_request.get_absolute_url()).content.decode()
     assert "Phoned them." in page
     assert "Carol C." in page
@@ -180,7 +180,7 @@ def test_the_request_page_shows_the_comments_to_its_team(access_request, alice, 
 
 def test_an_organizer_hides_a_comment_and_nobody_else_can(access_request, alice, bob, olivia):
     comment = comment_create(
-        request=access_request, author=alice, body="Oops, a phone number", visibility="public"
+        subject=access_request, author=alice, body="Oops, a phone number", visibility="public"
     )
     url = f"/comments/{comment.pk}/hide/"
     assert client_for(alice).post(url).status_code == 403
@@ -202,7 +202,7 @@ HOSTILE = (
 @pytest.mark.parametrize("fmt", ["plain", "markdown"])
 def test_html_and_script_in_a_comment_are_shown_as_text(access_request, alice, fmt):
     comment_create(
-        request=access_request, author=alice, body=HOSTILE, visibility="public", format=fmt
+        subject=access_request, author=alice, body=HOSTILE, visibility="public", format=fmt
     )
     for viewer in (alice, None):
         html = panel(access_request, viewer)
@@ -215,7 +215,7 @@ def test_html_and_script_in_a_comment_are_shown_as_text(access_request, alice, f
 
 def test_markdown_comments_keep_the_safe_subset(access_request, alice):
     comment_create(
-        request=access_request,
+        subject=access_request,
         author=alice,
         body=HOSTILE + "\n\n- first\n- second\n\n> quoted",
         visibility="public",
@@ -229,7 +229,7 @@ def test_markdown_comments_keep_the_safe_subset(access_request, alice):
 
 
 def test_a_plain_comment_keeps_markdown_as_typed(access_request, alice):
-    comment_create(request=access_request, author=alice, body="**not bold**", visibility="public")
+    comment_create(subject=access_request, author=alice, body="**not bold**", visibility="public")
     html = panel(access_request, None)
     assert "**not bold**" in html
     assert "<strong>" not in html
@@ -244,8 +244,8 @@ def test_watchers_get_one_email_per_batch_and_a_second_run_sends_nothing(
     watch_start(user=bob, subject=access_request)  # not on the team
     watch_start(user=olivia, subject=toronto)  # an organizer watching the service
     watch_start(user=carol, subject=access_request)
-    comment_create(request=access_request, author=alice, body="Team news", visibility="team")
-    comment_create(request=access_request, author=alice, body="Public news", visibility="public")
+    comment_create(subject=access_request, author=alice, body="Team news", visibility="team")
+    comment_create(subject=access_request, author=alice, body="Public news", visibility="public")
     request_status_record(
         request=access_request,
         status="acknowledged",
@@ -272,10 +272,10 @@ def test_watchers_get_one_email_per_batch_and_a_second_run_sends_nothing(
 def test_the_author_is_not_told_of_their_own_comment_but_watches_from_then_on(
     access_request, alice, carol
 ):
-    comment_create(request=access_request, author=alice, body="First", visibility="team")
+    comment_create(subject=access_request, author=alice, body="First", visibility="team")
     assert Watch.objects.filter(user=alice, request=access_request).exists()
     assert run_batch() == {}
-    comment_create(request=access_request, author=carol, body="Reply", visibility="team")
+    comment_create(subject=access_request, author=carol, body="Reply", visibility="team")
     assert list(run_batch()) == ["alice@example.org"]
 
 
@@ -289,7 +289,7 @@ def test_an_event_announced_twice_is_told_once(access_request, alice, bob):
 
 def test_a_batch_that_fails_to_send_goes_out_once_on_retry(access_request, alice, bob, settings):
     watch_start(user=bob, subject=access_request)
-    comment_create(request=access_request, author=alice, body="Hello", visibility="public")
+    comment_create(subject=access_request, author=alice, body="Hello", visibility="public")
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     with pytest.raises(SMTPException):
         notifications_send_batch()
@@ -317,7 +317,7 @@ def test_the_emails_go_out_in_each_watchers_language(access_request, alice, bob)
     bob.language = "fr"
     bob.save()
     watch_start(user=bob, subject=access_request)
-    comment_create(request=access_request, author=alice, body="Bonjour", visibility="public")
+    comment_create(subject=access_request, author=alice, body="Bonjour", visibility="public")
     body = run_batch()["bob@example.org"].body
     assert "/fr/watching/stop/" in body
 
@@ -337,7 +337,7 @@ def test_the_batch_runs_through_the_worker_and_sends_once(celery_worker_ready, d
     )
     watch_start(user=reader, subject=filed)
     # Committed at once here: on the embedded defaults the queued batch has already run.
-    comment_create(request=filed, author=writer, body="Through the worker", visibility="public")
+    comment_create(subject=filed, author=writer, body="Through the worker", visibility="public")
     notifications_send_batch.delay().get(timeout=60)
     assert notifications_send_batch.delay().get(timeout=60) == []
     if REQUIRE_SERVICES:
@@ -358,7 +358,7 @@ def unsubscribe_link(body: str) -> str:
 
 def test_the_unsubscribe_link_works_without_login_and_only_on_post(access_request, alice, bob):
     watch_start(user=bob, subject=access_request)
-    comment_create(request=access_request, author=alice, body="One", visibility="public")
+    comment_create(subject=access_request, author=alice, body="One", visibility="public")
     link = unsubscribe_link(run_batch()["bob@example.org"].body)
     path = link.split("://", 1)[1].split("/", 1)[1]
     anonymous = Client(enforce_csrf_checks=True)
@@ -373,7 +373,7 @@ def test_the_unsubscribe_link_works_without_login_and_only_on_post(access_reques
     assert anonymous.post(f"/{path}").status_code == 200  # a second click is fine
 
     mail.outbox.clear()
-    comment_create(request=access_request, author=alice, body="Two", visibility="public")
+    comment_create(subject=access_request, author=alice, body="Two", visibility="public")
     assert run_batch() == {}
 
 

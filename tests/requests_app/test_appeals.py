@@ -1,0 +1,179 @@
+"""Appeals: opening one from a decision or a silence, its filing deadline worked out by the
+deadline engine (checked by hand against the statutes), and every stage transition."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+
+from requests_app.models import Appeal, AppealEvent, PoliceService
+from requests_app.services.appeals import (
+    STAGE_TRANSITIONS,
+    AppealError,
+    Ground,
+    appeal_open,
+    appeal_stage_record,
+    next_stages,
+)
+from requests_app.services.claims import claim_create
+from requests_app.services.requests import request_file, request_status_record
+
+pytestmark = pytest.mark.usefixtures("frozen_26_november")
+TODAY = date(2026, 11, 26)
+
+
+def filed(volunteer, slug, alpr, filed_on=date(2026, 11, 2)):
+    service = PoliceService.objects.get(slug=slug)
+    claim_create(campaign=alpr, service=service, volunteer=volunteer)
+    return request_file(campaign=alpr, service=service, volunteer=volunteer, filed_on=filed_on)
+
+
+def refused(request, by, day=date(2026, 11, 20)):
+    request_status_record(request=request, status="refused", occurred_on=day, by=by)
+    request.refresh_from_db()
+    return request
+
+
+def appeal_date(*args) -> list[str]:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("appeal_date", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+# --- Deadlines, through the command (the same function as the page) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "last_line"),
+    [
+        # Ontario MFIPPA after Bill 97: window unconfirmed, earliest reading 30 calendar days
+        # (s.39(2) before Bill 97): 20 Nov + 30 = Sun 20 Dec, a holiday, so Mon 21 Dec.
+        (["ON-MFIPPA", "2026-11-20", "--received", "2026-11-02"], "2026-12-21"),
+        # Federal complaint: 60 calendar days (ATIA s.31): 20 Nov + 60 = Tue 19 Jan 2027.
+        (["CA-FED-ATIA", "2026-11-20"], "2027-01-19"),
+        # BC request for review: 30 business days (s.53(2)(a); the OIPC counts business
+        # days) from Fri 20 Nov, without weekends, Christmas (Fri 25 Dec) and New Year's Day
+        # (Fri 1 Jan); Boxing Day is a Saturday: day 30 is Tue 5 Jan 2027.
+        (["BC-FIPPA", "2026-11-20"], "2027-01-05"),
+        # BC: a failure to answer can be reviewed at any time (s.53(3)).
+        (["BC-FIPPA", "2026-11-20", "--deemed-refusal"], "none"),
+        # Quebec: 30 days from the expiry of the time to answer (s.135): 20 Nov + 30 = Sun
+        # 20 Dec, so Mon 21 Dec.
+        (["QC-ACCESS", "2026-11-20", "--deemed-refusal"], "2026-12-21"),
+    ],
+)
+def test_the_appeal_date_command(directory, args, last_line):
+    assert appeal_date(*args)[-1] == last_line
+
+
+def test_the_command_explains_and_flags_an_unconfirmed_window(directory):
+    lines = appeal_date("ON-MFIPPA", "2026-11-20", "--received", "2026-11-02", "--explain")
+    text = "\n".join(lines)
+    assert "The decision was received Friday 20 November 2026." in text
+    assert "Not confirmed: the sources do not settle this window." in text
+    # Before Bill 97 the window was confirmed: no flag.
+    text = "\n".join(
+        appeal_date("ON-MFIPPA", "2026-06-10", "--received", "2026-05-01", "--explain")
+    )
+    assert "Not confirmed" not in text
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        appeal_date("ON-MFIPPA", "2026-02-30")
+    with pytest.raises(CommandError, match="Unknown regime"):
+        appeal_date("XX-NOPE", "2026-02-03")
+
+
+# --- Opening ---------------------------------------------------------------------------------
+
+
+def test_a_refusal_is_appealed_with_its_grounds_and_its_deadline(alice, alpr):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(
+        request=request,
+        by=alice,
+        grounds=[Ground("exemption", "s.8(1)(c)", "law enforcement"), Ground("search")],
+    )
+    assert (appeal.basis, appeal.decision_on, appeal.stage) == (
+        "decision",
+        date(2026, 11, 20),
+        "drafting",
+    )
+    assert appeal.file_by == date(2026, 12, 21)
+    assert [g.kind for g in appeal.grounds.all()] == ["exemption", "search"]
+    assert appeal.deadline().unconfirmed  # Ontario's window after Bill 97
+
+
+def test_an_overdue_request_is_appealed_as_a_deemed_refusal(alice, alpr):
+    # Quebec: 20 calendar days from Mon 2 Nov is Sun 22 Nov -> Mon 23 Nov; overdue on 26 Nov.
+    request = filed(alice, "service-de-police-de-la-ville-de-quebec", alpr)
+    assert request.due_on == date(2026, 11, 23)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("deemed_refusal")])
+    assert (appeal.basis, appeal.decision_on) == ("deemed_refusal", date(2026, 11, 23))
+    assert appeal.file_by == date(2026, 12, 23)  # 30 days from the last day to answer
+
+
+def test_what_cannot_be_appealed_and_who_cannot_appeal(alice, bob, olivia, alpr):
+    request = filed(alice, "toronto-police-service", alpr)
+    with pytest.raises(AppealError, match="can be appealed"):
+        appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    request = refused(request, alice)
+    with pytest.raises(PermissionDenied):
+        appeal_open(request=request, by=bob, grounds=[Ground("search")])
+    with pytest.raises(AppealError, match="at least one ground"):
+        appeal_open(request=request, by=alice, grounds=[])
+    with pytest.raises(AppealError, match="section"):
+        appeal_open(request=request, by=alice, grounds=[Ground("exemption")])
+    assert not Appeal.objects.exists()
+    appeal_open(request=request, by=olivia, grounds=[Ground("search")])  # organizers may
+    with pytest.raises(AppealError, match="already going"):
+        appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    assert Appeal.objects.count() == 1
+
+
+# --- Stages ----------------------------------------------------------------------------------
+
+
+def test_every_stage_transition(alice, alpr):
+    for stage, allowed in STAGE_TRANSITIONS.items():
+        assert set(next_stages(stage)) == allowed
+
+
+def test_stages_are_recorded_in_order_with_their_details(alice, bob, alpr):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+
+    def record(stage, day, **extra):
+        return appeal_stage_record(appeal=appeal, stage=stage, occurred_on=day, by=alice, **extra)
+
+    with pytest.raises(AppealError, match="cannot follow"):
+        record("mediation", date(2026, 11, 24))
+    with pytest.raises(AppealError, match="future"):
+        record("filed", date(2026, 12, 1))
+    with pytest.raises(AppealError, match="before"):
+        record("filed", date(2026, 11, 19))
+    with pytest.raises(PermissionDenied):
+        appeal_stage_record(appeal=appeal, stage="filed", occurred_on=TODAY, by=bob)
+    record("filed", date(2026, 11, 24), file_number="MA26-00123")
+    record("mediation", date(2026, 11, 25))
+    record("adjudication", TODAY)
+    with pytest.raises(AppealError, match="outcome"):
+        record("order", TODAY)
+    record("order", TODAY, outcome="partly_released", order_number="MO-4711")
+    record("resolved", TODAY)
+    appeal.refresh_from_db()
+    assert (appeal.stage, appeal.filed_on, appeal.file_number) == (
+        "resolved",
+        date(2026, 11, 24),
+        "MA26-00123",
+    )
+    assert (appeal.outcome, appeal.order_number) == ("partly_released", "MO-4711")
+    assert [e.stage for e in appeal.events.all()] == [
+        "drafting", "filed", "mediation", "adjudication", "order", "resolved",
+    ]  # fmt: skip
+    with pytest.raises(AppealError, match="cannot follow"):
+        record("withdrawn", TODAY)
+    event = AppealEvent.objects.first()
+    with pytest.raises(Exception, match="append-only"):
+        event.save()
