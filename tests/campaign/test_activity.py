@@ -7,9 +7,10 @@ import pytest
 import time_machine
 
 from requests_app.models import Campaign, PoliceService
+from requests_app.services.appeals import Ground, appeal_open
 from requests_app.services.claims import claim_create
 from requests_app.services.coordination import comment_create, help_wanted_open
-from requests_app.services.requests import request_file
+from requests_app.services.requests import request_file, request_status_record
 
 
 @pytest.fixture
@@ -30,6 +31,11 @@ def activity(directory, alice, bob):
         comment_create(subject=alices, author=alice, body="Toronto team note", visibility="team")
         comment_create(subject=bobs, author=bob, body="Vancouver public note", visibility="public")
         help_wanted_open(subject=bobs, by=bob, needed="A reader for the BC decision")
+        request_status_record(
+            request=alices, status="refused", occurred_on=date(2026, 11, 20), by=alice
+        )
+        alices.refresh_from_db()
+        appeal_open(request=alices, by=alice, grounds=[Ground("exemption", section="s.8(1)(c)")])
     return {"toronto": toronto, "vancouver": vancouver}
 
 
@@ -65,7 +71,12 @@ def test_the_feed_filters_by_kind(client, activity, olivia):
         "commented (team only): Toronto team note",
     ]
     assert {row["kind"] for row in feed(client, kind="claims")} == {"claims"}
-    assert [row["kind"] for row in feed(client, kind="steps")] == ["steps", "steps"]
+    assert [row["text"] for row in feed(client, kind="steps")] == [
+        "logged a step: Refused",
+        "logged a step: Filed",
+        "logged a step: Filed",
+    ]
+    assert [row["text"] for row in feed(client, kind="appeals")] == ["appeal: Drafting"]
 
 
 def test_the_feed_filters_by_person(client, activity, alice, olivia):
@@ -73,7 +84,7 @@ def test_the_feed_filters_by_person(client, activity, alice, olivia):
     rows = feed(client, person=alice.pk)
     assert rows
     assert {row["person"] for row in rows} == {alice}
-    assert {row["kind"] for row in rows} == {"claims", "steps", "comments"}
+    assert {row["kind"] for row in rows} == {"claims", "steps", "comments", "appeals"}
 
 
 def test_the_feed_combines_filters(client, activity, bob, olivia):

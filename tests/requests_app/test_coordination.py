@@ -7,6 +7,7 @@ from datetime import date
 from smtplib import SMTPException
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template import Context, Template
@@ -20,6 +21,7 @@ from requests_app.models import (
     PoliceService,
     Watch,
 )
+from requests_app.services.appeals import Ground, appeal_open
 from requests_app.services.claims import (
     claim_create,
     claim_help_decide,
@@ -87,14 +89,13 @@ def client_for(user):
     return client
 
 
-def panel(access_request, user) -> str:
-    """The comments panel as a page renders it for this viewer (anonymous when None)."""
-    from django.contrib.auth.models import AnonymousUser
-
-    http_request = RequestFactory().get(access_request.get_absolute_url())
+def panel(subject, user) -> str:
+    """The comments panel of a request or an appeal as a page renders it for this viewer
+    (anonymous when None)."""
+    http_request = RequestFactory().get("/")
     http_request.user = user or AnonymousUser()
-    template = Template("{% load coordination %}{% coordination_panel r %}")
-    return template.render(Context({"request": http_request, "r": access_request}))
+    template = Template("{% load coordination %}{% coordination_panel subject %}")
+    return template.render(Context({"request": http_request, "subject": subject}))
 
 
 @contextmanager
@@ -451,6 +452,61 @@ def test_a_target_nobody_holds_invites_a_claim(access_request, alice, bob):
     claim_release(claim=access_request.claim, by=alice, reason="Moving away")
     page = client_for(bob).get("/help-wanted/").content.decode()
     assert "Nobody holds this target now" in page
+
+
+# --- Appeals ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def appeal(access_request, alice):
+    request_status_record(
+        request=access_request, status="refused", occurred_on=date(2026, 11, 20), by=alice
+    )
+    access_request.refresh_from_db()
+    return appeal_open(
+        request=access_request, by=alice, grounds=[Ground("exemption", section="s.8(1)(c)")]
+    )
+
+
+def test_the_team_comments_on_an_appeal_and_outsiders_read_its_public_comments(
+    appeal, alice, carol, bob
+):
+    url = f"/appeals/{appeal.pk}/comments/"
+    form = {"body": "Mediator called", "visibility": "team", "format": "plain"}
+    assert client_for(bob).post(url, form).status_code == 403
+    assert client_for(carol).post(url, form).status_code == 302
+    comment_create(subject=appeal, author=alice, body="Filed with the IPC", visibility="public")
+    assert set(appeal.comments.values_list("request", flat=True)) == {appeal.request_id}
+    for outsider in (None, bob):
+        html = panel(appeal, outsider)
+        assert "Filed with the IPC" in html and "Mediator called" not in html
+    assert "Mediator called" in panel(appeal, alice)
+    # The request's own panel keeps to the request's comments.
+    assert "Filed with the IPC" not in panel(appeal.request, alice)
+
+
+def test_an_appeal_stage_reaches_the_watchers_of_the_appeal_request_and_service(
+    appeal, alice, bob, olivia, toronto
+):
+    watch_start(user=bob, subject=appeal)
+    watch_start(user=olivia, subject=toronto)
+    # What the appeal stage service calls when it records a stage.
+    notify_watchers(
+        subject=appeal, kind="stage", key="appeal-event-1", actor=alice, stage="mediation"
+    )
+    sent = run_batch()
+    assert sorted(sent) == ["bob@example.org", "olivia@example.org"]
+    assert "Toronto Police Service (appeal): new step: Mediation" in sent["bob@example.org"].body
+    assert "the appeal of the request to Toronto Police Service" in sent["bob@example.org"].body
+
+
+def test_help_wanted_on_an_appeal(appeal, alice):
+    client_for(alice).post(
+        f"/appeals/{appeal.pk}/help-wanted/", {"needed": "Someone to draft the submissions"}
+    )
+    page = Client().get("/help-wanted/").content.decode()
+    assert "Someone to draft the submissions" in page
+    assert "Appeal: Drafting" in page
 
 
 # --- Messages between the people on a target -----------------------------------------------------
