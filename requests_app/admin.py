@@ -270,8 +270,8 @@ class HelpWantedAdmin(ReadOnlyAdmin):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "regime", "language", "updated_at"]
-    list_filter = ["language"]
+    list_display = ["__str__", "kind", "regime", "language", "updated_at"]
+    list_filter = ["kind", "language"]
 
     def get_changeform_initial_data(self, request):
         # Start from the shipped wording so an organizer edits rather than writes from scratch.
@@ -279,5 +279,6 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 
         initial = super().get_changeform_initial_data(request)
         language = initial.get("language", "en")
-        initial.setdefault("body", get_template(f"letters/request_{language}.txt").template.source)
+        kind = initial.get("kind", LetterTemplate.Kind.REQUEST)
+        initial.setdefault("body", get_template(f"letters/{kind}_{language}.txt").template.source)
         return initial

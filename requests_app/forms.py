@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import letters
 from .models import (
+    AppealGround,
     Comment,
     FindingField,
     Method,
+    Outcome,
     PoliceService,
     Province,
     RecordCategory,
+    Stage,
     Status,
     User,
     Vendor,
@@ -173,6 +176,8 @@ class LetterForm(forms.Form):
             "records_to": values["records_to"],
             "letter_language": values["language"],
             "letter_text": text,
+            "requester_name": values["requester_name"],
+            "requester_contact": values["requester_contact"],
         }
 
 
@@ -202,8 +207,15 @@ class FilingForm(forms.Form):
         label=_("The letter as sent"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Visible to organizers and the volunteers on this target, never public."),
+        help_text=_(
+            "Visible to organizers and the volunteers on this target. The request's public "
+            "page shows it without your name and contact details."
+        ),
     )
+    # Who signed the letter, carried from the letter form only to take them out of the
+    # public copy; never stored.
+    requester_name = forms.CharField(required=False, max_length=120, widget=forms.HiddenInput)
+    requester_contact = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     filed_outside_site = forms.BooleanField(
         label=_("I wrote and sent my own letter, outside the site"), required=False
     )
@@ -395,3 +407,77 @@ class ActivityFilterForm(forms.Form):
         self.fields["person"].label_from_instance = lambda user: (
             f"{user.public_name} <{user.email}>"
         )
+
+
+class AppealOpenForm(forms.Form):
+    """What the appeal contests. Each exemption is given with its section."""
+
+    grounds = forms.MultipleChoiceField(
+        label=_("What the appeal contests"),
+        choices=AppealGround.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    exemption_sections = forms.CharField(
+        label=_("Sections of the exemptions claimed"),
+        required=False,
+        max_length=500,
+        help_text=_("As the decision cites them, separated by ; for example: s.8(1)(c); s.14(1)"),
+    )
+    note = forms.CharField(
+        label=_("Anything else contested (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def ground_list(self) -> list:
+        from .services.appeals import Ground
+
+        data = self.cleaned_data
+        grounds = []
+        for kind in data["grounds"]:
+            if kind == AppealGround.Kind.EXEMPTION:
+                sections = [s.strip() for s in data["exemption_sections"].split(";") if s.strip()]
+                grounds += [Ground(kind, section) for section in sections] or [Ground(kind)]
+            else:
+                grounds.append(Ground(kind))
+        if data["note"].strip() and grounds:
+            grounds[-1] = Ground(grounds[-1].kind, grounds[-1].section, data["note"])
+        return grounds
+
+
+class AppealStageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage reached"))
+    occurred_on = forms.DateField(label=_("On"), widget=DateInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    file_number = forms.CharField(
+        label=_("Commissioner's file number"), required=False, max_length=80
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
+    )
+    order_number = forms.CharField(label=_("Order or report number"), required=False, max_length=80)
+    order_url = forms.URLField(label=_("Link to the order or report"), required=False)
+    attachment = forms.FileField(
+        label=_("The commissioner's letter (optional)"),
+        required=False,
+        help_text=_("PDF, image or e-mail (.eml); only the people on the request see it."),
+    )
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(s, Stage(s).label) for s in allowed]
+
+
+class AppealLetterForm(forms.Form):
+    """Who signs the appeal letter; used to write it, never stored."""
+
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=settings.LANGUAGES)
+    requester_name = forms.CharField(label=_("Your name"), max_length=120)
+    requester_contact = forms.CharField(
+        label=_("Your contact details (address, e-mail or phone)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -49,6 +49,17 @@ urlpatterns += [
     path("findings/", views.findings, name="findings"),
 ]
 
+urlpatterns += [
+    path("requests/<int:pk>/appeal/", views.appeal_open, name="appeal_open"),
+    path("appeals/<int:pk>/", views.appeal_detail, name="appeal"),
+    path("appeals/<int:pk>/letter/", views.appeal_letter, name="appeal_letter"),
+    path(
+        "appeals/<int:pk>/events/<int:event_pk>/attachment/",
+        views.appeal_attachment,
+        name="appeal_attachment",
+    ),
+]
+
 APPEAL = {"of": "appeal"}
 urlpatterns += [
     path("requests/<int:pk>/comments/", views.comment_create, name="comment_create"),

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import letters
 from ..models import (
     AccessRequest,
     Campaign,
@@ -90,6 +91,8 @@ def request_file(
     records_to: date | None = None,
     letter_language: str = "en",
     letter_text: str = "",
+    requester_name: str = "",
+    requester_contact: str = "",
     filed_outside_site: bool = False,
     today: date | None = None,
 ) -> AccessRequest:
@@ -123,6 +126,9 @@ def request_file(
         records_to=records_to,
         letter_language=letter_language,
         letter_text=letter_text,
+        public_letter_text=letters.letter_for_public(
+            letter_text, name=requester_name, contact=requester_contact
+        ),
         filed_outside_site=filed_outside_site,
         status=Status.FILED,
         status_on=filed_on,

@@ -1,6 +1,7 @@
 """The app's pages, one module per concern; each view parses, checks access, calls one
 service or selector, and renders."""
 
+from .appeals import appeal_attachment, appeal_detail, appeal_letter, appeal_open
 from .claims import (
     claim_create,
     claim_help_decide,
@@ -41,6 +42,10 @@ from .requests import (
 )
 
 __all__ = [
+    "appeal_attachment",
+    "appeal_detail",
+    "appeal_letter",
+    "appeal_open",
     "calendar_feed",
     "calendar_token",
     "claim_create",

@@ -177,3 +177,116 @@ def test_stages_are_recorded_in_order_with_their_details(alice, bob, alpr):
     event = AppealEvent.objects.first()
     with pytest.raises(Exception, match="append-only"):
         event.save()
+
+
+# --- Pages and letters ------------------------------------------------------------------------
+
+
+def letter(client, appeal, language):
+    response = client.post(
+        f"/appeals/{appeal.pk}/letter/",
+        {
+            "language": language,
+            "requester_name": "Alice A.",
+            "requester_contact": "alice@example.org",
+            "download": "txt",
+        },
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="appeal-')
+    return response.content.decode()
+
+
+def test_an_ontario_appeal_opened_from_the_page_and_its_letter(client, alice, alpr):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    client.force_login(alice)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "Open the appeal" in page
+    response = client.post(
+        f"/requests/{request.pk}/appeal/",
+        {"grounds": ["exemption", "search"], "exemption_sections": "s.8(1)(c); s.14(1)"},
+        follow=True,
+    )
+    appeal = Appeal.objects.get()
+    assert response.redirect_chain[-1][0] == appeal.get_absolute_url()
+    assert [(g.kind, g.section) for g in appeal.grounds.all()] == [
+        ("exemption", "s.8(1)(c)"), ("exemption", "s.14(1)"), ("search", ""),
+    ]  # fmt: skip
+    page = response.content.decode()
+    assert "Monday 21 December 2026" in page or "21 December 2026" in page
+    text = letter(client, appeal, "en")
+    assert "I am making an appeal to the Information and Privacy Commissioner of Ontario" in text
+    assert "section 39(1)" in text
+    assert "withheld under section 8(1)(c)" in text
+    assert "I received their decision on 20 November 2026." in text
+    assert "I enclose the fee of $25.00." in text and "payable to the Minister of Finance" in text
+    assert "UNCONFIRMED" not in text
+
+
+def test_a_quebec_deemed_refusal_letter_in_french(client, alice, alpr):
+    request = filed(alice, "service-de-police-de-la-ville-de-quebec", alpr)
+    client.force_login(alice)
+    client.post(f"/requests/{request.pk}/appeal/", {"grounds": ["deemed_refusal"]})
+    text = letter(client, Appeal.objects.get(), "fr")
+    assert "Je présente une demande de révision à la Commission d'accès à l'information" in text
+    assert "article 135" in text
+    assert "Aucune réponse n'est arrivée au 23 novembre 2026" in text
+    assert "répondre à la demande sans autre délai" in text
+    assert "une copie de la décision" not in text  # there is none to enclose
+
+
+def test_only_the_team_and_organizers_work_on_an_appeal(client, alice, bob, olivia, alpr):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    client.force_login(bob)
+    assert (
+        client.post(f"/requests/{request.pk}/appeal/", {"grounds": ["search"]}).status_code == 404
+    )
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import documents
+
+    appeal_stage_record(
+        appeal=appeal,
+        stage="filed",
+        occurred_on=TODAY,
+        by=alice,
+        attachment=SimpleUploadedFile("ipc-letter.pdf", documents.pdf(["File MA26-1"])),
+    )
+    event = appeal.events.get(stage="filed")
+    urls = [appeal.get_absolute_url(), f"/appeals/{appeal.pk}/events/{event.pk}/attachment/"]
+    for url in urls:
+        assert client.get(url).status_code == 404
+    client.logout()
+    for url in urls:
+        assert client.get(url).status_code == 302
+    client.force_login(olivia)
+    attachment = client.get(urls[1])
+    assert attachment.status_code == 200
+    assert attachment["Content-Type"] == "application/pdf"
+    assert f'filename="appeal-{appeal.pk}-{event.pk}.pdf"' in attachment["Content-Disposition"]
+    assert attachment["X-Content-Type-Options"] == "nosniff"
+    # The public page shows the stage, not the team's working details.
+    client.logout()
+    public = client.get(request.get_absolute_url()).content.decode()
+    assert "Filed with the commissioner" in public
+    assert "ipc-letter" not in public
+
+
+def test_the_public_letter_leaves_out_the_volunteers_details(client, alice, alpr):
+    service = PoliceService.objects.get(slug="toronto-police-service")
+    claim_create(campaign=alpr, service=service, volunteer=alice)
+    request = request_file(
+        campaign=alpr,
+        service=service,
+        volunteer=alice,
+        filed_on=date(2026, 11, 2),
+        letter_text="Dear Coordinator,\nPlease send the records.\n\nAlice Tremblay\n"
+        "12 Main St, Toronto\nalice@example.org\n416-555-0199\n",
+        requester_name="Alice Tremblay",
+        requester_contact="12 Main St, Toronto\nalice@example.org",
+    )
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "Please send the records." in page
+    for private in ("Alice Tremblay", "12 Main St", "alice@example.org", "416-555-0199"):
+        assert private not in page

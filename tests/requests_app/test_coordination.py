@@ -21,7 +21,7 @@ from requests_app.models import (
     PoliceService,
     Watch,
 )
-from requests_app.services.appeals import Ground, appeal_open
+from requests_app.services.appeals import Ground, appeal_open, appeal_stage_record
 from requests_app.services.claims import (
     claim_create,
     claim_help_decide,
@@ -490,14 +490,27 @@ def test_an_appeal_stage_reaches_the_watchers_of_the_appeal_request_and_service(
 ):
     watch_start(user=bob, subject=appeal)
     watch_start(user=olivia, subject=toronto)
-    # What the appeal stage service calls when it records a stage.
-    notify_watchers(
-        subject=appeal, kind="stage", key="appeal-event-1", actor=alice, stage="mediation"
+    appeal_stage_record(
+        appeal=appeal, stage="filed", occurred_on=date(2026, 11, 25), by=alice, today=TODAY
     )
     sent = run_batch()
     assert sorted(sent) == ["bob@example.org", "olivia@example.org"]
-    assert "Toronto Police Service (appeal): new step: Mediation" in sent["bob@example.org"].body
-    assert "the appeal of the request to Toronto Police Service" in sent["bob@example.org"].body
+    bobs = sent["bob@example.org"].body
+    assert "Toronto Police Service (appeal): new step: Filed with the commissioner" in bobs
+    assert "the appeal of the request to Toronto Police Service" in bobs
+
+
+def test_the_public_pages_show_public_comments_only(appeal, alice, bob):
+    comment_create(subject=appeal.request, author=alice, body="Team plan", visibility="team")
+    comment_create(subject=appeal.request, author=alice, body="Sent today", visibility="public")
+    comment_create(subject=appeal, author=alice, body="Appeal plan", visibility="team")
+    comment_create(subject=appeal, author=alice, body="Appeal filed", visibility="public")
+    for outsider in (None, bob):
+        page = client_for(outsider).get(appeal.request.get_absolute_url()).content.decode()
+        assert "Sent today" in page and "Appeal filed" in page
+        assert "Team plan" not in page and "Appeal plan" not in page
+    team_page = client_for(alice).get(appeal.get_absolute_url()).content.decode()
+    assert "Appeal plan" in team_page and "Appeal filed" in team_page
 
 
 def test_help_wanted_on_an_appeal(appeal, alice):

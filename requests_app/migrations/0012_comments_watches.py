@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0010_appeals'),
+        ('requests_app', '0011_appeal_letters_public_letter'),
     ]
 
     operations = [
