@@ -14,6 +14,8 @@ from .models import (
     AccessRequest,
     Campaign,
     Claim,
+    Comment,
+    HelpWanted,
     LetterTemplate,
     PoliceService,
     RecordCategory,
@@ -247,6 +249,23 @@ class AccessRequestAdmin(ReadOnlyAdmin):
     search_fields = ["police_service__name_en", "reference_number", "volunteer__email"]
     list_select_related = ["police_service", "campaign", "volunteer"]
     inlines = [RequestEventInline]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    """Comments, hidden ones included (organizers hide them from the request page)."""
+
+    list_display = ["created_at", "request", "author", "visibility", "hidden_at"]
+    list_filter = ["visibility", ("hidden_at", admin.EmptyFieldListFilter)]
+    search_fields = ["body", "request__police_service__name_en", "author__email"]
+    list_select_related = ["request__police_service", "author"]
+
+
+@admin.register(HelpWanted)
+class HelpWantedAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "request", "needed", "closed_at"]
+    list_filter = [("closed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["request__police_service"]
 
 
 @admin.register(LetterTemplate)

@@ -28,6 +28,8 @@ class RequestsAppConfig(AppConfig):
         "accessrequest",
         "requestevent",
         "lettertemplate",
+        "comment",
+        "helpwanted",
     )
 
     def ready(self):

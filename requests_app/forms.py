@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from . import letters
 from .models import (
     AppealGround,
+    Comment,
     FindingField,
     Method,
     Outcome,
@@ -15,8 +16,11 @@ from .models import (
     RecordCategory,
     Stage,
     Status,
+    User,
     Vendor,
+    Visibility,
 )
+from .selectors import ActivityKind
 
 
 class DateInput(forms.DateInput):
@@ -320,6 +324,89 @@ class FindingsFilterForm(forms.Form):
         label=_("Vendor"), required=False, choices=[("", _("All")), *Vendor.choices]
     )
     sort = forms.CharField(required=False, max_length=40)
+
+
+class OwnIdsForm(forms.Form):
+    """A form on a page that holds others: its field ids start with `id_prefix`."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentForm(OwnIdsForm):
+    id_prefix = "comment"
+    body = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=Visibility.choices,
+        initial=Visibility.TEAM,
+        widget=forms.RadioSelect,
+        help_text=_("Public comments appear on the request's public page."),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=Comment.Format.choices,
+        initial=Comment.Format.PLAIN,
+        widget=forms.RadioSelect,
+    )
+
+
+class HelpWantedForm(OwnIdsForm):
+    id_prefix = "help"
+    needed = forms.CharField(
+        label=_("What help is needed"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown publicly on the help-wanted list: no personal details."),
+    )
+
+
+class TeamMessageForm(OwnIdsForm):
+    id_prefix = "message"
+    recipient = forms.ModelChoiceField(label=_("To"), queryset=None, empty_label=None)
+    body = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, claim, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = User.objects.filter(pk__in=[p.pk for p in recipients])
+
+        # Several people may be "a volunteer": their role tells them apart.
+        def label(user):
+            role = _("holds the claim") if user.pk == claim.volunteer_id else _("co-volunteer")
+            return f"{user.public_name} ({role})"
+
+        self.fields["recipient"].label_from_instance = label
+
+
+class ActivityFilterForm(forms.Form):
+    province = forms.ChoiceField(
+        label=_("Province or territory"),
+        required=False,
+        choices=[("", _("All")), *Province.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *ActivityKind.choices]
+    )
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        required=False,
+        queryset=User.objects.filter(is_active=True).order_by("email"),
+        empty_label=_("Everyone"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Organizers only see this form; they know volunteers by their address.
+        self.fields["person"].label_from_instance = lambda user: (
+            f"{user.public_name} <{user.email}>"
+        )
 
 
 class AppealOpenForm(forms.Form):

@@ -1,6 +1,7 @@
 from .accounts import User
 from .appeals import Appeal, AppealEvent, AppealGround, Outcome, Stage
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
+from .comments import Comment, HelpWanted, Notification, TeamMessage, Visibility, Watch
 from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
 from .releases import (
     Finding,
@@ -30,13 +31,16 @@ __all__ = [
     "Campaign",
     "Claim",
     "ClaimHelper",
+    "Comment",
     "DayKind",
     "DigestSent",
     "Finding",
     "FindingField",
     "FindingRevision",
+    "HelpWanted",
     "LetterTemplate",
     "Method",
+    "Notification",
     "Outcome",
     "PoliceService",
     "Province",
@@ -49,6 +53,9 @@ __all__ = [
     "Status",
     "StoredFile",
     "TargetActivity",
+    "TeamMessage",
     "User",
     "Vendor",
+    "Visibility",
+    "Watch",
 ]

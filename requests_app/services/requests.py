@@ -9,9 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import letters
-from ..models import AccessRequest, Campaign, Claim, PoliceService, RecordCategory, RequestEvent
+from ..models import (
+    AccessRequest,
+    Campaign,
+    Claim,
+    Notification,
+    PoliceService,
+    RecordCategory,
+    RequestEvent,
+)
 from ..models.requests import DECISION_STATUSES, OPEN_STATUSES, Status
 from ..roles import is_organizer
+from .coordination import notify_watchers
 
 
 class RequestError(Exception):
@@ -209,6 +218,13 @@ def request_status_record(
         if status == Status.FEE_PAID and amount:
             request.fees_paid += amount
         _recompute(request)
+        notify_watchers(
+            subject=request,
+            kind=Notification.Kind.STAGE,
+            key=f"request-event-{event.pk}",
+            actor=by,
+            stage=status,
+        )
     return event
 
 

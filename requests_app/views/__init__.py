@@ -11,6 +11,17 @@ from .claims import (
     me,
     profile,
 )
+from .coordination import (
+    comment_create,
+    comment_hide,
+    help_wanted,
+    help_wanted_close,
+    help_wanted_open,
+    service_watch,
+    team_message,
+    watch,
+    watch_stop,
+)
 from .directory import directory, guide, service_detail
 from .releases import (
     findings,
@@ -42,11 +53,16 @@ __all__ = [
     "claim_help_offer",
     "claim_reassign",
     "claim_release",
+    "comment_create",
+    "comment_hide",
     "directory",
     "event_attachment",
     "findings",
     "findings_csv",
     "guide",
+    "help_wanted",
+    "help_wanted_close",
+    "help_wanted_open",
     "letter",
     "me",
     "moderation_queue",
@@ -58,4 +74,8 @@ __all__ = [
     "request_detail",
     "request_file",
     "service_detail",
+    "service_watch",
+    "team_message",
+    "watch",
+    "watch_stop",
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0011_appeal_letters_public_letter'),
+        ('requests_app', '0012_comments_watches'),
     ]
 
     operations = [
