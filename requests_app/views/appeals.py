@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ def appeal_open(request, pk):
 
 
 @login_required
-def appeal_detail(request, pk):
+def appeal_detail(request, pk, letter_form=None, letter_text=""):
     appeal = _appeal_for(request.user, pk)
     allowed = appeal_services.next_stages(appeal.stage)
     form = AppealStageForm(
@@ -74,13 +74,15 @@ def appeal_detail(request, pk):
         "deadline": deadline,
         "deadline_steps": appeal_steps(deadline),
         "form": form if allowed else None,
-        "letter_form": AppealLetterForm(
+        "letter_form": letter_form
+        or AppealLetterForm(
             initial={
                 "language": appeal.request.letter_language,
                 "requester_name": request.user.display_name,
                 "requester_contact": request.user.email,
             }
         ),
+        "letter_text": letter_text,
     }
     return render(request, "requests_app/appeal_detail.html", context)
 
@@ -94,10 +96,12 @@ def appeal_letter(request, pk):
         form_errors(request, form)
         return redirect(appeal)
     text = letters.appeal_letter_render(appeal, today=timezone.localdate(), **form.cleaned_data)
-    fmt = request.POST.get("download", "txt")
-    if fmt not in ("txt", "docx"):
-        raise Http404
-    return letter_download(text, fmt, f"appeal-{appeal.request.police_service.slug}")
+    fmt = request.POST.get("download", "")
+    if fmt in ("txt", "docx"):
+        return letter_download(text, fmt, f"appeal-{appeal.request.police_service.slug}")
+    # Shown on the page, to read and copy.
+    request.method = "GET"
+    return appeal_detail(request, pk, letter_form=form, letter_text=text)
 
 
 @login_required

@@ -344,3 +344,16 @@ def test_organizers_get_a_weekly_summary_of_open_appeals_by_stage(alice, olivia,
     assert message.to == ["olivia@example.org"]
     assert "1 open appeal this week" in message.subject
     assert "Filed with the commissioner:\n- Toronto Police Service" in message.body
+
+
+def test_the_appeal_letter_is_shown_to_copy(client, alice, alpr):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    client.force_login(alice)
+    page = client.post(
+        f"/appeals/{appeal.pk}/letter/",
+        {"language": "en", "requester_name": "Alice A.", "requester_contact": "a@example.org"},
+    )
+    assert page.status_code == 200
+    assert page.context["letter_text"].startswith("26 November 2026")
+    assert 'data-copy="appeal-letter-text"' in page.content.decode()
