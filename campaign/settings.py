@@ -231,6 +231,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.reminders_send_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "appeals-send-summary": {
+        "task": "requests_app.tasks.appeals_send_summary",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    # Each event queues a batch; this sends whatever a lost task left behind.
+    "notifications-send-batch": {
+        "task": "requests_app.tasks.notifications_send_batch",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # E-mail: printed on the console unless EMAIL_URL names a real server
@@ -291,6 +300,8 @@ CAMERA_PHOTO_MAX_BYTES = _positive_int("CAMERA_PHOTO_MAX_MB", 10) * 1_000_000
 # Campaign rules an organizer may tune.
 CLAIM_CAP = _positive_int("CLAIM_CAP", 5)
 CLAIM_STALE_DAYS = _positive_int("CLAIM_STALE_DAYS", 14)
+# Watchers' e-mails gather what happened in this many seconds after an event into one.
+NOTIFY_BATCH_SECONDS = _positive_int("NOTIFY_BATCH_SECONDS", 300)
 EVENT_ATTACHMENT_MAX_BYTES = _positive_int("EVENT_ATTACHMENT_MAX_MB", 20) * 1_000_000
 RELEASE_MAX_FILE_BYTES = _positive_int("RELEASE_MAX_FILE_MB", 50) * 1_000_000
 RELEASE_MAX_REQUEST_BYTES = _positive_int("RELEASE_MAX_REQUEST_MB", 500) * 1_000_000

@@ -34,6 +34,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("activity/", views.activity, name="activity"),
     # Inside the language prefix so the switcher can translate the French page's address.
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("requests_app.urls")),

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from requests_app import selectors
+from requests_app.forms import ActivityFilterForm
 from requests_app.roles import is_organizer
 from requests_app.views.common import page_campaign
 
@@ -46,3 +47,31 @@ def dashboard(request):
             statuses=selectors.TargetStatus.choices,
         )
     return render(request, "campaign/dashboard.html", context)
+
+
+@login_required
+def activity(request):
+    """Organizers: what happened across the campaign, filtered by province, kind and person."""
+    if not is_organizer(request.user):
+        raise PermissionDenied
+    campaign = page_campaign(request)
+    form = ActivityFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = (
+        selectors.activity_feed(
+            campaign,
+            province=filters.get("province", ""),
+            kind=filters.get("kind", ""),
+            person=filters.get("person"),
+        )
+        if campaign
+        else []
+    )
+    context = {
+        "campaign": campaign,
+        "campaigns": selectors.open_campaigns(),
+        "form": form,
+        "rows": rows,
+        "limit": selectors.ACTIVITY_LIMIT,
+    }
+    return render(request, "campaign/activity.html", context)

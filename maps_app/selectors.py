@@ -25,15 +25,14 @@ from . import geo
 from .clustering import CameraView
 from .models import CameraLocation, ProvinceBoundary, ServiceArea
 
-# Campaign status colours on the map; a status the campaign does not have yet (appeals)
-# is ready here and appears in the legend once TargetStatus holds it.
+# Campaign status colours on the map, one per TargetStatus (the legend lists them).
 STATUS_COLOURS = {
     TargetStatus.UNCLAIMED: "#8a939e",
     TargetStatus.CLAIMED: "#2b6cb0",
     TargetStatus.FILED: "#b7791f",
     TargetStatus.OVERDUE: "#c53030",
     TargetStatus.RELEASED: "#2f855a",
-    "appealed": "#6b46c1",
+    TargetStatus.APPEALED: "#6b46c1",
 }
 FALLBACK_COLOUR = "#4a5360"
 
@@ -101,6 +100,7 @@ def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
         .order_by("pk")
     )
     statuses = requests_selectors.target_statuses(campaign) if campaign else {}
+    appeals = requests_selectors.appeal_states(campaign) if campaign else {}
     findings = findings_by_service(campaign) if campaign else {}
     features = []
     for service in services:
@@ -125,6 +125,8 @@ def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
                     "province": service.province,
                     "kind": service.kind,
                     "status": status,
+                    "appeal_stage": appeals.get(service.pk, ("", ""))[0],
+                    "appeal_outcome": appeals.get(service.pk, ("", ""))[1],
                     "url": service.get_absolute_url(),
                     "area": area is not None,
                     "hq": point["coordinates"],

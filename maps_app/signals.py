@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 
 from requests_app.models import (
     AccessRequest,
+    Appeal,
     Claim,
     Finding,
     PoliceService,
@@ -30,6 +31,7 @@ WATCHED = [
     TargetActivity,
     AccessRequest,
     RequestEvent,
+    Appeal,
     Release,
     ReleaseDecision,
     Finding,

@@ -13,7 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from requests_app import selectors as requests_selectors
-from requests_app.models import Province, Vendor
+from requests_app.models import Outcome, Province, Stage, Vendor
 from requests_app.roles import is_organizer
 from requests_app.selectors import TargetStatus
 
@@ -43,6 +43,8 @@ def _map_config(request, campaign, *, embed: bool) -> dict:
         "fallbackColour": selectors.FALLBACK_COLOUR,
         "labels": {
             "status": {k: str(v) for k, v in TargetStatus.choices},
+            "appealStage": {k: str(v) for k, v in Stage.choices},
+            "appealOutcome": {k: str(v) for k, v in Outcome.choices},
             "vendor": {k: str(v) for k, v in Vendor.choices},
             "kind": {k: str(v) for k, v in CameraLocation.Kind.choices},
             "mount": {k: str(v) for k, v in CameraLocation.Mount.choices},

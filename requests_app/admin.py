@@ -15,7 +15,9 @@ from .models import (
     AccessRequest,
     Campaign,
     Claim,
+    Comment,
     Correction,
+    HelpWanted,
     LetterTemplate,
     Municipality,
     PoliceService,
@@ -290,10 +292,27 @@ class AccessRequestAdmin(ReadOnlyAdmin):
     inlines = [RequestEventInline]
 
 
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    """Comments, hidden ones included (organizers hide them from the request page)."""
+
+    list_display = ["created_at", "request", "author", "visibility", "hidden_at"]
+    list_filter = ["visibility", ("hidden_at", admin.EmptyFieldListFilter)]
+    search_fields = ["body", "request__police_service__name_en", "author__email"]
+    list_select_related = ["request__police_service", "author"]
+
+
+@admin.register(HelpWanted)
+class HelpWantedAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "request", "needed", "closed_at"]
+    list_filter = [("closed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["request__police_service"]
+
+
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "regime", "language", "updated_at"]
-    list_filter = ["language"]
+    list_display = ["__str__", "kind", "regime", "language", "updated_at"]
+    list_filter = ["kind", "language"]
 
     def get_changeform_initial_data(self, request):
         # Start from the shipped wording so an organizer edits rather than writes from scratch.
@@ -301,5 +320,6 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 
         initial = super().get_changeform_initial_data(request)
         language = initial.get("language", "en")
-        initial.setdefault("body", get_template(f"letters/request_{language}.txt").template.source)
+        kind = initial.get("kind", LetterTemplate.Kind.REQUEST)
+        initial.setdefault("body", get_template(f"letters/{kind}_{language}.txt").template.source)
         return initial

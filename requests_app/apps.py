@@ -30,6 +30,8 @@ class RequestsAppConfig(AppConfig):
         "requestevent",
         "lettertemplate",
         "correction",
+        "comment",
+        "helpwanted",
     )
 
     def ready(self):

@@ -6,14 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 from . import letters
 from .models import (
+    AppealGround,
+    Comment,
     FindingField,
     Method,
+    Outcome,
     PoliceService,
     Province,
     RecordCategory,
+    Stage,
     Status,
+    User,
     Vendor,
+    Visibility,
 )
+from .selectors import ActivityKind
 
 
 class DateInput(forms.DateInput):
@@ -169,6 +176,8 @@ class LetterForm(forms.Form):
             "records_to": values["records_to"],
             "letter_language": values["language"],
             "letter_text": text,
+            "requester_name": values["requester_name"],
+            "requester_contact": values["requester_contact"],
         }
 
 
@@ -198,8 +207,15 @@ class FilingForm(forms.Form):
         label=_("The letter as sent"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Visible to organizers and the volunteers on this target, never public."),
+        help_text=_(
+            "Visible to organizers and the volunteers on this target. The request's public "
+            "page shows it without your name and contact details."
+        ),
     )
+    # Who signed the letter, carried from the letter form only to take them out of the
+    # public copy; never stored.
+    requester_name = forms.CharField(required=False, max_length=120, widget=forms.HiddenInput)
+    requester_contact = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     filed_outside_site = forms.BooleanField(
         label=_("I wrote and sent my own letter, outside the site"), required=False
     )
@@ -348,3 +364,160 @@ class CorrectionDecisionForm(forms.Form):
         choices=[("accept", _("Accept")), ("reject", _("Reject"))], widget=forms.HiddenInput
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class OwnIdsForm(forms.Form):
+    """A form on a page that holds others: its field ids start with `id_prefix`."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentForm(OwnIdsForm):
+    id_prefix = "comment"
+    body = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=Visibility.choices,
+        initial=Visibility.TEAM,
+        widget=forms.RadioSelect,
+        help_text=_("Public comments appear on the request's public page."),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=Comment.Format.choices,
+        initial=Comment.Format.PLAIN,
+        widget=forms.RadioSelect,
+    )
+
+
+class HelpWantedForm(OwnIdsForm):
+    id_prefix = "help"
+    needed = forms.CharField(
+        label=_("What help is needed"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown publicly on the help-wanted list: no personal details."),
+    )
+
+
+class TeamMessageForm(OwnIdsForm):
+    id_prefix = "message"
+    recipient = forms.ModelChoiceField(label=_("To"), queryset=None, empty_label=None)
+    body = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, claim, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = User.objects.filter(pk__in=[p.pk for p in recipients])
+
+        # Several people may be "a volunteer": their role tells them apart.
+        def label(user):
+            role = _("holds the claim") if user.pk == claim.volunteer_id else _("co-volunteer")
+            return f"{user.public_name} ({role})"
+
+        self.fields["recipient"].label_from_instance = label
+
+
+class ActivityFilterForm(forms.Form):
+    province = forms.ChoiceField(
+        label=_("Province or territory"),
+        required=False,
+        choices=[("", _("All")), *Province.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *ActivityKind.choices]
+    )
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        required=False,
+        queryset=User.objects.filter(is_active=True).order_by("email"),
+        empty_label=_("Everyone"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Organizers only see this form; they know volunteers by their address.
+        self.fields["person"].label_from_instance = lambda user: (
+            f"{user.public_name} <{user.email}>"
+        )
+
+
+class AppealOpenForm(forms.Form):
+    """What the appeal contests. Each exemption is given with its section."""
+
+    grounds = forms.MultipleChoiceField(
+        label=_("What the appeal contests"),
+        choices=AppealGround.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    exemption_sections = forms.CharField(
+        label=_("Sections of the exemptions claimed"),
+        required=False,
+        max_length=500,
+        help_text=_("As the decision cites them, separated by ; for example: s.8(1)(c); s.14(1)"),
+    )
+    note = forms.CharField(
+        label=_("Anything else contested (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def ground_list(self) -> list:
+        from .services.appeals import Ground
+
+        data = self.cleaned_data
+        grounds = []
+        for kind in data["grounds"]:
+            if kind == AppealGround.Kind.EXEMPTION:
+                sections = [s.strip() for s in data["exemption_sections"].split(";") if s.strip()]
+                grounds += [Ground(kind, section) for section in sections] or [Ground(kind)]
+            else:
+                grounds.append(Ground(kind))
+        if data["note"].strip() and grounds:
+            grounds[-1] = Ground(grounds[-1].kind, grounds[-1].section, data["note"])
+        return grounds
+
+
+class AppealStageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage reached"))
+    occurred_on = forms.DateField(label=_("On"), widget=DateInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    file_number = forms.CharField(
+        label=_("Commissioner's file number"), required=False, max_length=80
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
+    )
+    order_number = forms.CharField(label=_("Order or report number"), required=False, max_length=80)
+    order_url = forms.URLField(label=_("Link to the order or report"), required=False)
+    attachment = forms.FileField(
+        label=_("The commissioner's letter (optional)"),
+        required=False,
+        help_text=_("PDF, image or e-mail (.eml); only the people on the request see it."),
+    )
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(s, Stage(s).label) for s in allowed]
+
+
+class AppealLetterForm(forms.Form):
+    """Who signs the appeal letter; used to write it, never stored."""
+
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=settings.LANGUAGES)
+    requester_name = forms.CharField(label=_("Your name"), max_length=120)
+    requester_contact = forms.CharField(
+        label=_("Your contact details (address, e-mail or phone)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

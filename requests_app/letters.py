@@ -108,15 +108,16 @@ class LetterRequest:
     today: date
 
 
-def _template_body(regime: AccessRegime, language: str) -> tuple[str, bool]:
-    """The organizer's template for this regime and language, or the shipped default."""
+def _template_body(regime: AccessRegime, language: str, kind: str = "request") -> str:
+    """The organizer's template for this kind of letter, regime and language, or the
+    shipped default (`templates/letters/<kind>_<language>.txt`)."""
+    templates = LetterTemplate.objects.filter(kind=kind, language=language)
     custom = (
-        LetterTemplate.objects.filter(regime=regime, language=language).first()
-        or LetterTemplate.objects.filter(regime__isnull=True, language=language).first()
+        templates.filter(regime=regime).first() or templates.filter(regime__isnull=True).first()
     )
     if custom:
-        return custom.body, True
-    return get_template(f"letters/request_{language}.txt").template.source, False
+        return custom.body
+    return get_template(f"letters/{kind}_{language}.txt").template.source
 
 
 def _fee_context(service: PoliceService, language: str) -> dict:
@@ -184,11 +185,15 @@ def letter_context(letter: LetterRequest) -> dict:
 
 
 def letter_render(letter: LetterRequest) -> str:
-    """The letter as plain text."""
-    body, _custom = _template_body(letter.service.regime, letter.language)
+    """The request letter as plain text."""
+    body = _template_body(letter.service.regime, letter.language)
+    return _render(body, letter_context(letter), letter.language)
+
+
+def _render(body: str, context: dict, language: str) -> str:
     engine = Engine(autoescape=False)
-    with translation.override(letter.language):
-        text = engine.from_string(body).render(Context(letter_context(letter), autoescape=False))
+    with translation.override(language):
+        text = engine.from_string(body).render(Context(context, autoescape=False))
     # Template tags leave blank lines behind; keep at most one between paragraphs.
     lines, blank = [], False
     for line in text.splitlines():
@@ -238,3 +243,85 @@ def _subject_line(text: str) -> str:
         if line.startswith(("Re:", "Objet")):
             return line.split(":", 1)[1].strip()
     return "Access to information request"
+
+
+def appeal_letter_context(
+    appeal, *, language: str, requester_name: str, requester_contact: str, today: date
+) -> dict:
+    """What an appeal letter says: the body and the law's own recourse, the request and
+    decision dates and file numbers, each contested item and the remedy, the enclosures and
+    the appeal fee. An unconfirmed fact is left out, never shown as such."""
+    request = appeal.request
+    service, regime = request.police_service, request.regime
+    grounds = list(appeal.grounds.all())
+    kinds = {ground.kind for ground in grounds}
+    fee_notes = in_language(regime, "appeal_fee_notes", language)
+    with translation.override(language):
+        service_name = in_language(service, "name_en", language)
+        law_name = in_language(regime, "name_en", language)
+        return {
+            "today": long_date(today),
+            "requester_name": requester_name.strip(),
+            "requester_contact": requester_contact.strip(),
+            "appeal_body": in_language(regime, "appeal_body_en", language),
+            "recourse": in_language(regime, "recourse_en", language),
+            "review_section": section_phrase(regime.review_or_appeal_section, language),
+            "law": law_phrase(law_name, language),
+            "citation": citation(regime, language),
+            "law_unconfirmed": regime.law_unconfirmed,
+            "service_name": service_name,
+            "service_held_by": (
+                french_article(service_name) + service_name if language == "fr" else service_name
+            ),
+            "reference_number": request.reference_number,
+            "filed_on": long_date(request.filed_on),
+            "received_on": long_date(request.counts_from),
+            "deemed_refusal": appeal.basis == "deemed_refusal",
+            "decision_on": long_date(appeal.decision_on),
+            "file_number": appeal.file_number,
+            "exemptions": [
+                {"section": section_phrase(g.section, language) or g.section, "note": g.note}
+                for g in grounds
+                if g.kind == "exemption"
+            ],
+            "contests_fees": "fees" in kinds,
+            "contests_extension": "extension" in kinds,
+            "contests_search": "search" in kinds,
+            "notes": [g.note for g in grounds if g.kind != "exemption" and g.note],
+            "appeal_fee": cad(regime.appeal_fee) if regime.appeal_fee else "",
+            "appeal_fee_unknown": regime.appeal_fee is None,
+            "appeal_fee_notes": "" if "UNCONFIRMED" in fee_notes.upper() else fee_notes,
+        }
+
+
+def appeal_letter_render(
+    appeal, *, language: str, requester_name: str, requester_contact: str, today: date
+) -> str:
+    """The appeal letter as plain text, from the same template system as request letters."""
+    context = appeal_letter_context(
+        appeal,
+        language=language,
+        requester_name=requester_name,
+        requester_contact=requester_contact,
+        today=today,
+    )
+    body = _template_body(appeal.request.regime, language, kind="appeal")
+    return _render(body, context, language)
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
+
+
+def letter_for_public(text: str, *, name: str, contact: str) -> str:
+    """The letter as sent without the volunteer's name and contact details, for the request's
+    public page; blank when they are not known (nothing can be promised removed)."""
+    name, contact = name.strip(), contact.strip()
+    if not text.strip() or not (name or contact):
+        return ""
+    withheld = "[…]"
+    for part in sorted(
+        {name, *(line.strip() for line in contact.splitlines())} - {""}, key=len, reverse=True
+    ):
+        text = text.replace(part, withheld)
+    return _PHONE.sub(withheld, _EMAIL.sub(withheld, text))

@@ -42,6 +42,19 @@ def organizer_permissions_sync(sender, **kwargs) -> None:
     organizers_group_sync([sender])
 
 
+def organizers():
+    """The active organizers (who get the weekly appeals summary)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__permissions__codename=COORDINATE_PERMISSION.split(".")[1]
+        )
+        .distinct()
+    )
+
+
 def organizer_grant(user) -> None:
     """Make a user an organizer: a member of the group, with access to the admin."""
     user.groups.add(organizers_group_sync())

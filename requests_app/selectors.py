@@ -7,24 +7,33 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AccessRegime,
     AccessRequest,
+    Appeal,
+    AppealEvent,
     Campaign,
     Claim,
     ClaimHelper,
+    Comment,
     Correction,
     Finding,
     FindingField,
+    HelpWanted,
     Municipality,
     PoliceService,
     RegimeRuleSet,
     Release,
+    RequestEvent,
     RouteStatus,
     TargetActivity,
+    Visibility,
+    Watch,
 )
+from .models.appeals import Outcome, Stage
 from .models.directory import Province, in_language, search_key
 from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
@@ -103,6 +112,7 @@ def directory_rows(services, campaign: Campaign | None, user, query: str = "") -
     viewer may claim it from the list, and the searched municipalities it polices."""
     statuses = target_statuses(campaign) if campaign else {}
     places = places_policed(services, query) if query else {}
+    appeals = appeal_states(campaign) if campaign else {}
     labels = dict(TargetStatus.choices)
     rows = []
     for service in services:
@@ -112,6 +122,7 @@ def directory_rows(services, campaign: Campaign | None, user, query: str = "") -
                 "service": service,
                 "status": status,
                 "status_label": labels[status],
+                "appeal": appeal_words(appeals.get(service.pk)),
                 "may_claim": user.is_authenticated and status == TargetStatus.UNCLAIMED,
                 "places": places.get(service.pk, []),
             }
@@ -196,10 +207,38 @@ class TargetStatus(models.TextChoices):
     FILED = "filed", _("Request filed")
     OVERDUE = "overdue", _("Overdue")
     RELEASED = "released", _("Records released")
+    APPEALED = "appealed", _("Appealed")
 
 
 # `AccessRequestQuerySet.target_rank` in TargetStatus terms.
-_RANKED = {2: TargetStatus.FILED, 3: TargetStatus.OVERDUE, 4: TargetStatus.RELEASED}
+_RANKED = {
+    2: TargetStatus.FILED,
+    3: TargetStatus.OVERDUE,
+    4: TargetStatus.RELEASED,
+    5: TargetStatus.APPEALED,
+}
+
+
+def appeal_states(campaign: Campaign, service_ids=None) -> dict[int, tuple[str, str]]:
+    """Per police service, its latest appeal's (stage, outcome) codes, for appealed targets."""
+    appeals = Appeal.objects.taken().filter(request__campaign=campaign).order_by("opened_at")
+    if service_ids is not None:
+        appeals = appeals.filter(request__police_service_id__in=service_ids)
+    return {
+        service_id: (stage, outcome)
+        for service_id, stage, outcome in appeals.values_list(
+            "request__police_service_id", "stage", "outcome"
+        )
+    }
+
+
+def appeal_words(state: tuple[str, str] | None) -> str:
+    """ "Mediation", or "Order or report issued · Records partly released"."""
+    if not state:
+        return ""
+    stage, outcome = state
+    words = str(Stage(stage).label)
+    return f"{words} · {Outcome(outcome).label}" if outcome else words
 
 
 def is_covered(status: str) -> bool:
@@ -339,6 +378,7 @@ def target_summary(campaign: Campaign, service: PoliceService, user, status: str
         "claim": claim,
         "status": status,
         "status_label": TargetStatus(status).label,
+        "appeal": appeal_words(appeal_states(campaign, [service.pk]).get(service.pk)),
         "accepted_helpers": [h for h in helpers if h.status == ClaimHelper.Status.ACCEPTED],
         "pending_offers": [h for h in helpers if h.status == ClaimHelper.Status.OFFERED]
         if is_claimant
@@ -568,3 +608,255 @@ def corrections_to_review() -> list[dict]:
     from .directory_csv import _cell
 
     return [{"correction": c, "value_now": _cell(getattr(c.corrected, c.field))} for c in pending]
+
+
+# --- Coordination ---------------------------------------------------------------------------
+
+
+def coordination_panel(subject: AccessRequest | Appeal, user) -> dict:
+    """What the comments panel of a request or an appeal shows this viewer and lets them
+    do: the request's team and organizers read and write every comment; everyone else
+    reads the public ones."""
+    if isinstance(subject, Appeal):
+        access_request, appeal, own = subject.request, subject, {"appeal": subject}
+    else:
+        access_request, appeal, own = subject, None, {"request": subject}
+    on_team = access_request.is_open_to(user)
+    comments = Comment.objects.shown() if on_team else Comment.objects.public()
+    signed_in = user.is_authenticated
+    return {
+        "subject": subject,
+        "access_request": access_request,
+        "appeal": appeal,
+        "comments": comments.filter(request=access_request, appeal=appeal).select_related("author"),
+        "may_comment": on_team,
+        "may_hide": is_organizer(user),
+        "help_wanted": HelpWanted.objects.filter(
+            request=access_request, appeal=appeal, closed_at__isnull=True
+        ).first(),
+        "may_ask_for_help": on_team,
+        "may_watch": signed_in,
+        "watching": signed_in and Watch.objects.filter(user=user, **own).exists(),
+    }
+
+
+def may_write_to_team(claim: Claim | None, user) -> bool:
+    """The people on a target (`Claim.is_worked_on_by`) and organizers may write to its team
+    through the site."""
+    return claim is not None and (claim.is_worked_on_by(user) or is_organizer(user))
+
+
+def message_recipients(claim: Claim | None, sender) -> list:
+    """Whom a person may write to through the site about a target: the rest of its team."""
+    if not may_write_to_team(claim, sender):
+        return []
+    return [person for person in claim.team() if person.pk != sender.pk and person.is_active]
+
+
+def service_coordination(service: PoliceService, claim: Claim | None, user) -> dict:
+    """The service page's watch button and the form to write to the team."""
+    signed_in = user.is_authenticated
+    return {
+        "service": service,
+        "claim": claim,
+        "may_watch": signed_in,
+        "watching": signed_in and Watch.objects.filter(user=user, police_service=service).exists(),
+        "recipients": message_recipients(claim, user),
+    }
+
+
+def help_wanted_rows(campaign: Campaign, user) -> list[dict]:
+    """The open calls for help of a campaign, newest first, with only public facts, and
+    whether this viewer can offer to help (the claim's own offer flow) or claim the target."""
+    calls = list(
+        HelpWanted.objects.filter(closed_at__isnull=True, request__campaign=campaign)
+        .select_related("request__police_service", "appeal")
+        .order_by("-created_at")
+    )
+    claims = {
+        claim.police_service_id: claim
+        for claim in Claim.objects.active()
+        .filter(campaign=campaign, police_service__in={c.request.police_service_id for c in calls})
+        .prefetch_related("helpers")
+    }
+    rows = []
+    for call in calls:
+        claim = claims.get(call.request.police_service_id)
+        rows.append(
+            {
+                "call": call,
+                "request": call.request,
+                "appeal": call.appeal,
+                "service": call.request.police_service,
+                "claim": claim,
+                "may_offer_help": bool(claim and claim.can_be_offered_help_by(user)),
+                "may_claim": user.is_authenticated and claim is None,
+            }
+        )
+    return rows
+
+
+class ActivityKind(models.TextChoices):
+    CLAIMS = "claims", _("Claims and helpers")
+    STEPS = "steps", _("Request steps")
+    COMMENTS = "comments", _("Comments")
+    APPEALS = "appeals", _("Appeal stages")
+    HELP = "help", _("Help wanted")
+    RELEASES = "releases", _("Uploads")
+
+
+ACTIVITY_LIMIT = 200
+# (on an appeal, visibility): the feed's line for a comment.
+_COMMENT_LINES = {
+    (False, Visibility.TEAM): _("commented (team only): %(text)s"),
+    (False, Visibility.PUBLIC): _("commented (public): %(text)s"),
+    (True, Visibility.TEAM): _("commented on the appeal (team only): %(text)s"),
+    (True, Visibility.PUBLIC): _("commented on the appeal (public): %(text)s"),
+}
+
+
+def activity_feed(
+    campaign: Campaign,
+    *,
+    province: str = "",
+    kind: str = "",
+    person=None,
+    limit: int = ACTIVITY_LIMIT,
+) -> list[dict]:
+    """Organizers: what happened across a campaign, newest first, each row with when, what
+    kind, which service, who and a line of text; filtered by province, kind and person."""
+
+    def scoped(queryset, *, at: str, service: str, campaign_path: str, people: tuple):
+        queryset = queryset.filter(**{campaign_path: campaign})
+        if province:
+            queryset = queryset.filter(**{f"{service}__province": province})
+        if person is not None:
+            who = models.Q()
+            for field in people:
+                who |= models.Q(**{field: person})
+            queryset = queryset.filter(who)
+        return queryset.select_related(service).order_by(f"-{at}", "-pk")[:limit]
+
+    rows = []
+
+    def add(kind_, at, service, actor, text, url):
+        rows.append(
+            {
+                "at": at,
+                "kind": kind_,
+                "kind_label": ActivityKind(kind_).label,
+                "service": service,
+                "person": actor,
+                "text": text,
+                "url": url,
+            }
+        )
+
+    if kind in ("", ActivityKind.CLAIMS):
+        activity = TargetActivity.objects.select_related("actor", "subject")
+        for row in scoped(
+            activity,
+            at="created_at",
+            service="police_service",
+            campaign_path="campaign",
+            people=("actor", "subject"),
+        ):
+            text = row.get_kind_display()
+            if row.subject_id and row.subject_id != row.actor_id:
+                text = f"{text}: {row.subject.public_name}"
+            add(
+                ActivityKind.CLAIMS,
+                row.created_at,
+                row.police_service,
+                row.actor,
+                text,
+                row.police_service.get_absolute_url(),
+            )
+    if kind in ("", ActivityKind.STEPS):
+        events = RequestEvent.objects.select_related("request", "logged_by")
+        for event in scoped(
+            events,
+            at="logged_at",
+            service="request__police_service",
+            campaign_path="request__campaign",
+            people=("logged_by",),
+        ):
+            add(
+                ActivityKind.STEPS,
+                event.logged_at,
+                event.request.police_service,
+                event.logged_by,
+                _("logged a step: %(status)s") % {"status": event.get_status_display()},
+                event.request.get_absolute_url(),
+            )
+    if kind in ("", ActivityKind.APPEALS):
+        stages = AppealEvent.objects.select_related("appeal__request", "logged_by")
+        for event in scoped(
+            stages,
+            at="logged_at",
+            service="appeal__request__police_service",
+            campaign_path="appeal__request__campaign",
+            people=("logged_by",),
+        ):
+            add(
+                ActivityKind.APPEALS,
+                event.logged_at,
+                event.appeal.request.police_service,
+                event.logged_by,
+                _("appeal: %(stage)s") % {"stage": event.get_stage_display()},
+                event.appeal.request.get_absolute_url(),
+            )
+    if kind in ("", ActivityKind.COMMENTS):
+        comments = Comment.objects.shown().select_related("request", "author")
+        for comment in scoped(
+            comments,
+            at="created_at",
+            service="request__police_service",
+            campaign_path="request__campaign",
+            people=("author",),
+        ):
+            text = _COMMENT_LINES[(comment.appeal_id is not None, comment.visibility)]
+            add(
+                ActivityKind.COMMENTS,
+                comment.created_at,
+                comment.request.police_service,
+                comment.author,
+                text % {"text": Truncator(comment.body).chars(160)},
+                comment.request.get_absolute_url(),
+            )
+    if kind in ("", ActivityKind.HELP):
+        calls = HelpWanted.objects.select_related("request", "created_by")
+        for call in scoped(
+            calls,
+            at="created_at",
+            service="request__police_service",
+            campaign_path="request__campaign",
+            people=("created_by",),
+        ):
+            add(
+                ActivityKind.HELP,
+                call.created_at,
+                call.request.police_service,
+                call.created_by,
+                _("asked for help: %(needed)s") % {"needed": Truncator(call.needed).chars(160)},
+                call.request.get_absolute_url(),
+            )
+    if kind in ("", ActivityKind.RELEASES):
+        releases = Release.objects.select_related("request", "uploaded_by", "stored")
+        for release in scoped(
+            releases,
+            at="uploaded_at",
+            service="request__police_service",
+            campaign_path="request__campaign",
+            people=("uploaded_by",),
+        ):
+            add(
+                ActivityKind.RELEASES,
+                release.uploaded_at,
+                release.request.police_service,
+                release.uploaded_by,
+                _("uploaded a release: %(name)s") % {"name": release},
+                release.get_absolute_url(),
+            )
+    rows.sort(key=lambda row: row["at"], reverse=True)
+    return rows[:limit]

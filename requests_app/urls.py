@@ -54,4 +54,33 @@ urlpatterns += [
     path("corrections/", views.corrections_queue, name="corrections"),
     path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
     path("corrections/<int:pk>/letter/", views.correction_letter, name="correction_letter"),
+    path("requests/<int:pk>/appeal/", views.appeal_open, name="appeal_open"),
+    path("appeals/<int:pk>/", views.appeal_detail, name="appeal"),
+    path("appeals/<int:pk>/letter/", views.appeal_letter, name="appeal_letter"),
+    path(
+        "appeals/<int:pk>/events/<int:event_pk>/attachment/",
+        views.appeal_attachment,
+        name="appeal_attachment",
+    ),
+]
+
+APPEAL = {"of": "appeal"}
+urlpatterns += [
+    path("requests/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    path("appeals/<int:pk>/comments/", views.comment_create, APPEAL, name="appeal_comment_create"),
+    path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
+    path("requests/<int:pk>/watch/", views.watch, name="request_watch"),
+    path("appeals/<int:pk>/watch/", views.watch, APPEAL, name="appeal_watch"),
+    path("services/<slug:slug>/watch/", views.service_watch, name="service_watch"),
+    path("watching/stop/<str:token>/", views.watch_stop, name="watch_stop"),
+    path("requests/<int:pk>/help-wanted/", views.help_wanted_open, name="help_wanted_open"),
+    path(
+        "appeals/<int:pk>/help-wanted/",
+        views.help_wanted_open,
+        APPEAL,
+        name="appeal_help_wanted_open",
+    ),
+    path("help-wanted/<int:pk>/close/", views.help_wanted_close, name="help_wanted_close"),
+    path("help-wanted/", views.help_wanted, name="help_wanted"),
+    path("claims/<int:pk>/message/", views.team_message, name="team_message"),
 ]

@@ -1,6 +1,7 @@
 from .accounts import User
 from .appeals import Appeal, AppealEvent, AppealGround, Outcome, Stage
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
+from .comments import Comment, HelpWanted, Notification, TeamMessage, Visibility, Watch
 from .corrections import Correction
 from .directory import (
     AccessRegime,
@@ -40,15 +41,18 @@ __all__ = [
     "Campaign",
     "Claim",
     "ClaimHelper",
+    "Comment",
     "Correction",
     "DayKind",
     "DigestSent",
     "Finding",
     "FindingField",
     "FindingRevision",
+    "HelpWanted",
     "LetterTemplate",
     "Method",
     "Municipality",
+    "Notification",
     "Outcome",
     "PoliceService",
     "Province",
@@ -62,6 +66,9 @@ __all__ = [
     "Status",
     "StoredFile",
     "TargetActivity",
+    "TeamMessage",
     "User",
     "Vendor",
+    "Visibility",
+    "Watch",
 ]

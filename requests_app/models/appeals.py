@@ -43,9 +43,10 @@ class AppealQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(stage__in=CLOSED_STAGES)
 
-    def public(self):
-        """Appeals the public sees: those of real campaigns' requests (any stage)."""
-        return self.filter(request__campaign__is_demo=False)
+    def taken(self):
+        """Appeals that went to the commissioner (not a draft, not withdrawn): the target
+        shows as appealed, with the stage and outcome."""
+        return self.exclude(stage__in=[Stage.DRAFTING, Stage.WITHDRAWN])
 
 
 class Appeal(models.Model):

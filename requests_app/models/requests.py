@@ -94,9 +94,14 @@ class AccessRequestQuerySet(models.QuerySet):
 
     def target_rank(self, today: date):
         """Annotate `rank`: how far each request took its target (filed 2, overdue 3,
-        records released 4), so a target's status is the highest rank of its requests."""
+        records released 4, appealed 5), so a target's status is the highest rank of its
+        requests."""
+        from .appeals import Appeal
+
+        appealed = Appeal.objects.taken().filter(request=OuterRef("pk"))
         return self.annotate(
             rank=models.Case(
+                models.When(Exists(appealed), then=5),
                 models.When(status__in=RELEASE_STATUSES, then=4),
                 models.When(_overdue(today), then=3),
                 default=2,
@@ -177,6 +182,9 @@ class AccessRequest(models.Model):
     records_to = models.DateField(_("records to"), null=True, blank=True)
     letter_language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en")
     letter_text = models.TextField(_("the letter as sent"), blank=True)
+    # The same without the volunteer's name and contact details, for the public page; blank
+    # when they are not known (a letter written outside the site).
+    public_letter_text = models.TextField(_("the letter as sent, for the public"), blank=True)
     filed_outside_site = models.BooleanField(_("filed without the site's letter"), default=False)
     # Derived from the events and stored for fast queries.
     status = models.CharField(_("status"), max_length=24, choices=Status, default=Status.DRAFTED)
@@ -338,8 +346,14 @@ class RequestEvent(AppendOnly, models.Model):
 
 
 class LetterTemplate(models.Model):
-    """An organizer's wording of the request letter for one regime (or all) and language."""
+    """An organizer's wording of a request or appeal letter for one regime (or all) and
+    language."""
 
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("Request letter")
+        APPEAL = "appeal", _("Appeal letter")
+
+    kind = models.CharField(_("letter"), max_length=8, choices=Kind, default=Kind.REQUEST)
     regime = models.ForeignKey(
         AccessRegime,
         on_delete=models.CASCADE,
@@ -362,6 +376,11 @@ class LetterTemplate(models.Model):
             "application_fee, fee_unknown, fee_none, fee_payee, fee_by_card, "
             "fee_waiver_ground, response_days, day_kind (blank when the time limit is not "
             "confirmed), categories (each with title and wording), records_from, records_to."
+            " Appeal letters: appeal_body, recourse, review_section, law, citation, "
+            "service_held_by, reference_number, filed_on, received_on, deemed_refusal, "
+            "decision_on, file_number, exemptions (each with section and note), "
+            "contests_fees, contests_extension, contests_search, notes, appeal_fee, "
+            "appeal_fee_unknown, appeal_fee_notes."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -371,17 +390,19 @@ class LetterTemplate(models.Model):
         verbose_name_plural = _("letter templates")
         constraints = [
             models.UniqueConstraint(
-                fields=["regime", "language"], name="one_letter_template_per_regime_language"
+                fields=["kind", "regime", "language"],
+                name="one_letter_template_per_kind_regime_language",
             ),
             models.UniqueConstraint(
-                fields=["language"],
+                fields=["kind", "language"],
                 condition=Q(regime__isnull=True),
-                name="one_default_letter_template_per_language",
+                name="one_default_letter_template_per_kind_language",
             ),
         ]
 
     def __str__(self):
-        return f"{self.regime.code if self.regime else 'default'} ({self.language})"
+        regime = self.regime.code if self.regime else "default"
+        return f"{self.get_kind_display()}: {regime} ({self.language})"
 
     def clean(self):
         from django.template import Engine, TemplateSyntaxError
@@ -393,19 +414,20 @@ class LetterTemplate(models.Model):
 
 
 class DigestSent(models.Model):
-    """One reminder digest per volunteer per day, recorded before it is sent."""
+    """One reminder e-mail of each kind per person per day, recorded before it is sent."""
 
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     day = models.DateField()
+    kind = models.CharField(max_length=16, default="digest")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["volunteer", "day"], name="one_digest_per_volunteer_day"
+                fields=["volunteer", "day", "kind"], name="one_reminder_per_person_day_kind"
             ),
         ]
 
     def __str__(self):
-        return f"digest {self.day}"
+        return f"{self.kind} {self.day}"

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import filetypes
-from ..models import AccessRequest, Appeal, AppealEvent, AppealGround, Stage
+from ..models import AccessRequest, Appeal, AppealEvent, AppealGround, Notification, Stage
 from ..models.appeals import CLOSED_STAGES, Outcome
 from ..models.requests import Status
+from .coordination import notify_watchers
 from .releases import ReleaseError, stored_file_accept
 
 
@@ -202,6 +203,13 @@ def appeal_stage_record(
         appeal.order_number = order_number.strip()[:80] or appeal.order_number
         appeal.order_url = order_url.strip() or appeal.order_url
         appeal.save()
+        notify_watchers(
+            subject=appeal,
+            kind=Notification.Kind.STAGE,
+            key=f"appeal-event-{event.pk}",
+            actor=by,
+            stage=stage,
+        )
     return event
 
 

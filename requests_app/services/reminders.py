@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from icalendar import Calendar, Event
 
-from ..models import AccessRequest, Claim, DigestSent
+from ..models import AccessRequest, Appeal, Claim, DigestSent, Stage
 from ..models.requests import OPEN_STATUSES
 from .notify import email_send
 
@@ -46,17 +46,28 @@ def digest_items(today: date) -> dict:
     overdue_ids = set(newly_overdue.values_list("pk", flat=True))
     due_soon_ids = set(due_soon.values_list("pk", flat=True))
     requests = list(requests)
+    # Appeals drafted but not filed yet, whose last day to file is close.
+    drafts = {
+        appeal.request_id: appeal
+        for appeal in Appeal.objects.filter(
+            stage=Stage.DRAFTING, file_by__gte=today, file_by__lte=closing
+        ).select_related("request__police_service")
+    }
+    requests += [d.request for d in drafts.values() if d.request not in requests]
     people = teams(requests)
     items = defaultdict(list)
     for request in requests:
+        appeal = drafts.get(request.pk)
         if request.pk in overdue_ids:
             why = "overdue"
         elif request.pk in due_soon_ids:
             why = "due_soon"
+        elif appeal:
+            why = "file_appeal"
         else:
             why = "appeal_closing"
         for person in people.get((request.campaign_id, request.police_service_id), []):
-            items[person].append({"request": request, "why": why})
+            items[person].append({"request": request, "why": why, "appeal": appeal})
     return items
 
 
@@ -75,6 +86,38 @@ def digests_send(*, today: date) -> list[int]:
         except IntegrityError:
             continue  # already sent today
         sent.append(volunteer.pk)
+    return sent
+
+
+def appeals_summary_send(*, today: date) -> int:
+    """Weekly: each organizer gets the open appeals of the real campaigns by stage, once a
+    week (a second run the same day sends nothing). Returns how many were sent."""
+    from ..roles import organizers
+
+    appeals = list(
+        Appeal.objects.open()
+        .filter(request__campaign__is_demo=False)
+        .select_related("request__police_service")
+        .order_by("stage", "file_by")
+    )
+    by_stage = [
+        {"stage": label, "appeals": [a for a in appeals if a.stage == stage]}
+        for stage, label in Stage.choices
+        if any(a.stage == stage for a in appeals)
+    ]
+    sent = 0
+    for organizer in organizers():
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(volunteer=organizer, day=today, kind="appeals")
+                email_send(
+                    template="appeals_summary",
+                    recipient=organizer,
+                    context={"by_stage": by_stage, "count": len(appeals), "today": today},
+                )
+        except IntegrityError:
+            continue  # already sent today
+        sent += 1
     return sent
 
 

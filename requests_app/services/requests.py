@@ -8,9 +8,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import AccessRequest, Campaign, Claim, PoliceService, RecordCategory, RequestEvent
+from .. import letters
+from ..models import (
+    AccessRequest,
+    Campaign,
+    Claim,
+    Notification,
+    PoliceService,
+    RecordCategory,
+    RequestEvent,
+)
 from ..models.requests import DECISION_STATUSES, OPEN_STATUSES, Status
 from ..roles import is_organizer
+from .coordination import notify_watchers
 
 
 class RequestError(Exception):
@@ -81,6 +91,8 @@ def request_file(
     records_to: date | None = None,
     letter_language: str = "en",
     letter_text: str = "",
+    requester_name: str = "",
+    requester_contact: str = "",
     filed_outside_site: bool = False,
     today: date | None = None,
 ) -> AccessRequest:
@@ -114,6 +126,9 @@ def request_file(
         records_to=records_to,
         letter_language=letter_language,
         letter_text=letter_text,
+        public_letter_text=letters.letter_for_public(
+            letter_text, name=requester_name, contact=requester_contact
+        ),
         filed_outside_site=filed_outside_site,
         status=Status.FILED,
         status_on=filed_on,
@@ -203,6 +218,13 @@ def request_status_record(
         if status == Status.FEE_PAID and amount:
             request.fees_paid += amount
         _recompute(request)
+        notify_watchers(
+            subject=request,
+            kind=Notification.Kind.STAGE,
+            key=f"request-event-{event.pk}",
+            actor=by,
+            stage=status,
+        )
     return event
 
 

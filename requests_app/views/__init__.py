@@ -1,6 +1,7 @@
 """The app's pages, one module per concern; each view parses, checks access, calls one
 service or selector, and renders."""
 
+from .appeals import appeal_attachment, appeal_detail, appeal_letter, appeal_open
 from .claims import (
     claim_create,
     claim_help_decide,
@@ -9,6 +10,17 @@ from .claims import (
     claim_release,
     me,
     profile,
+)
+from .coordination import (
+    comment_create,
+    comment_hide,
+    help_wanted,
+    help_wanted_close,
+    help_wanted_open,
+    service_watch,
+    team_message,
+    watch,
+    watch_stop,
 )
 from .corrections import (
     correction_decide,
@@ -36,6 +48,10 @@ from .requests import (
 )
 
 __all__ = [
+    "appeal_attachment",
+    "appeal_detail",
+    "appeal_letter",
+    "appeal_open",
     "calendar_feed",
     "calendar_token",
     "claim_create",
@@ -43,6 +59,8 @@ __all__ = [
     "claim_help_offer",
     "claim_reassign",
     "claim_release",
+    "comment_create",
+    "comment_hide",
     "correction_decide",
     "correction_letter",
     "correction_new",
@@ -52,6 +70,9 @@ __all__ = [
     "findings",
     "findings_csv",
     "guide",
+    "help_wanted",
+    "help_wanted_close",
+    "help_wanted_open",
     "letter",
     "me",
     "moderation_queue",
@@ -63,4 +84,8 @@ __all__ = [
     "request_detail",
     "request_file",
     "service_detail",
+    "service_watch",
+    "team_message",
+    "watch",
+    "watch_stop",
 ]

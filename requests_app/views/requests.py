@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from .. import letters, selectors
 from ..deadline_text import deadline_steps
-from ..forms import FilingForm, LetterForm, ReleaseUploadForm, StatusEventForm
-from ..models import RequestEvent, User
+from ..forms import AppealOpenForm, FilingForm, LetterForm, ReleaseUploadForm, StatusEventForm
+from ..models import AccessRequest, RequestEvent, User
+from ..services import appeals as appeal_services
 from ..services import reminders
 from ..services import requests as request_services
 from .common import form_errors, request_for, target_for
@@ -20,7 +21,8 @@ from .common import form_errors, request_for, target_for
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _letter_download(text: str, fmt: str, name: str) -> HttpResponse:
+def letter_download(text: str, fmt: str, name: str) -> HttpResponse:
+    """A letter as a text or Word file, named by the site."""
     if fmt == "txt":
         response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     else:
@@ -41,7 +43,7 @@ def letter(request, slug):
         text = letters.letter_render(form.letter())
         download = request.POST.get("download")
         if download in ("txt", "docx"):
-            return _letter_download(text, download, f"request-{service.slug}-{today}")
+            return letter_download(text, download, f"request-{service.slug}-{today}")
     context = {
         "service": service,
         "campaign": campaign,
@@ -78,9 +80,18 @@ def request_file(request, slug):
     return redirect(access_request)
 
 
-@login_required
 def request_detail(request, pk):
-    access_request = request_for(request.user, pk)
+    """The team's working page; everyone else sees the request's public page."""
+    access_request = (
+        AccessRequest.objects.visible_to(request.user)
+        .select_related("police_service", "campaign", "regime", "rule_set", "volunteer")
+        .filter(pk=pk)
+        .first()
+    )
+    if access_request is None:
+        if request.method != "GET":
+            raise Http404  # only its team and organizers act on a request
+        return _request_public(request, pk)
     events = list(access_request.events.select_related("logged_by"))
     allowed = request_services.next_statuses([e.status for e in events])
     form = StatusEventForm(
@@ -112,8 +123,29 @@ def request_detail(request, pk):
         "deemed_refusal": access_request.is_deemed_refusal(today),
         "upload_form": ReleaseUploadForm(events=events, initial={"received_on": today}),
         "releases": access_request.releases.select_related("stored"),
+        "appeals": access_request.appeals.all(),
+        "appeal_form": AppealOpenForm()
+        if appeal_services.appealable(access_request, today)
+        and not appeal_services.open_appeal_for(access_request)
+        else None,
     }
     return render(request, "requests_app/request_detail.html", context)
+
+
+def _request_public(request, pk):
+    """What anyone may know of a filed request: the letter without the volunteer's details,
+    the dated steps (no notes or attachments), approved releases, the appeal's stage."""
+    access_request = get_object_or_404(
+        AccessRequest.objects.filed().select_related("police_service", "campaign", "regime"),
+        pk=pk,
+    )
+    context = {
+        "access_request": access_request,
+        "steps": access_request.events.only("status", "occurred_on"),
+        "releases": access_request.releases.approved().select_related("stored"),
+        "appeals": access_request.appeals.all(),
+    }
+    return render(request, "requests_app/request_public.html", context)
 
 
 @login_required

@@ -129,6 +129,11 @@
       node("p", {}, [node("span", {
         class: "status", style: "background:" + colour(status), text: labels.status[status] || status,
       })]),
+      props.appeal_stage ? node("p", {
+        class: "muted",
+        text: [labels.appealStage[props.appeal_stage], labels.appealOutcome[props.appeal_outcome]]
+          .filter(Boolean).join(" · "),
+      }) : null,
       line(labels.fixedCameras + ":", props.fixed_cameras),
       line(labels.mobileUnits + ":", props.mobile_units),
       line(labels.vendors + ":", (props.vendors || []).map(function (v) { return labels.vendor[v] || v; }).join(", ")),

@@ -65,7 +65,8 @@ def test_the_permission_matrix(world, alice, bob, olivia):
             "anonymous": 302, "alice": 200, "bob": 200, "olivia": 200,
         },
         "/admin/": {"anonymous": 302, "alice": 302, "bob": 302, "olivia": 200},
-        request.get_absolute_url(): {"anonymous": 302, "alice": 200, "bob": 404, "olivia": 200},
+        # Anyone else gets the request's public page (tested in test_requests).
+        request.get_absolute_url(): {"anonymous": 200, "alice": 200, "bob": 200, "olivia": 200},
         release.get_absolute_url(): {"anonymous": 404, "alice": 200, "bob": 404, "olivia": 200},
         f"/releases/{release.pk}/file/": {"anonymous": 404, "alice": 200, "bob": 404, "olivia": 200},
         f"/api/v1/releases/{release.pk}/": {"anonymous": 404, "alice": 200, "bob": 404, "olivia": 200},
@@ -79,13 +80,24 @@ def test_the_permission_matrix(world, alice, bob, olivia):
         assert set(codes(url, users).values()) == {200}, url
 
 
+def test_the_public_request_page_keeps_the_team_s_details_to_itself(world, bob):
+    request = world["request"]
+    anonymous, other = Client(), Client()
+    other.force_login(bob)
+    for client in (anonymous, other):
+        body = client.get(request.get_absolute_url()).content.decode()
+        assert "alice@example.org" not in body
+        assert "Log the next step" not in body
+        assert "r.csv" not in body  # the unapproved release and its file name
+
+
 def test_no_public_page_or_endpoint_shows_a_volunteers_email(world, alice, bob):
     alice.show_name_publicly = True
     alice.save()
     anonymous, other = Client(), Client()
     other.force_login(bob)
     for client in (anonymous, other):
-        for url in PUBLIC:
+        for url in [*PUBLIC, world["request"].get_absolute_url()]:
             body = client.get(url).content.decode()
             assert "alice@example.org" not in body, url
             assert "olivia@example.org" not in body, url

@@ -177,3 +177,183 @@ def test_stages_are_recorded_in_order_with_their_details(alice, bob, alpr):
     event = AppealEvent.objects.first()
     with pytest.raises(Exception, match="append-only"):
         event.save()
+
+
+# --- Pages and letters ------------------------------------------------------------------------
+
+
+def letter(client, appeal, language):
+    response = client.post(
+        f"/appeals/{appeal.pk}/letter/",
+        {
+            "language": language,
+            "requester_name": "Alice A.",
+            "requester_contact": "alice@example.org",
+            "download": "txt",
+        },
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="appeal-')
+    return response.content.decode()
+
+
+def test_an_ontario_appeal_opened_from_the_page_and_its_letter(client, alice, alpr):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    client.force_login(alice)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "Open the appeal" in page
+    response = client.post(
+        f"/requests/{request.pk}/appeal/",
+        {"grounds": ["exemption", "search"], "exemption_sections": "s.8(1)(c); s.14(1)"},
+        follow=True,
+    )
+    appeal = Appeal.objects.get()
+    assert response.redirect_chain[-1][0] == appeal.get_absolute_url()
+    assert [(g.kind, g.section) for g in appeal.grounds.all()] == [
+        ("exemption", "s.8(1)(c)"), ("exemption", "s.14(1)"), ("search", ""),
+    ]  # fmt: skip
+    page = response.content.decode()
+    assert "Monday 21 December 2026" in page or "21 December 2026" in page
+    text = letter(client, appeal, "en")
+    assert "I am making an appeal to the Information and Privacy Commissioner of Ontario" in text
+    assert "section 39(1)" in text
+    assert "withheld under section 8(1)(c)" in text
+    assert "I received their decision on 20 November 2026." in text
+    assert "I enclose the fee of $25.00." in text and "payable to the Minister of Finance" in text
+    assert "UNCONFIRMED" not in text
+
+
+def test_a_quebec_deemed_refusal_letter_in_french(client, alice, alpr):
+    request = filed(alice, "service-de-police-de-la-ville-de-quebec", alpr)
+    client.force_login(alice)
+    client.post(f"/requests/{request.pk}/appeal/", {"grounds": ["deemed_refusal"]})
+    text = letter(client, Appeal.objects.get(), "fr")
+    assert "Je présente une demande de révision à la Commission d'accès à l'information" in text
+    assert "article 135" in text
+    assert "Aucune réponse n'est arrivée au 23 novembre 2026" in text
+    assert "répondre à la demande sans autre délai" in text
+    assert "une copie de la décision" not in text  # there is none to enclose
+
+
+def test_only_the_team_and_organizers_work_on_an_appeal(client, alice, bob, olivia, alpr):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    client.force_login(bob)
+    assert (
+        client.post(f"/requests/{request.pk}/appeal/", {"grounds": ["search"]}).status_code == 404
+    )
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import documents
+
+    appeal_stage_record(
+        appeal=appeal,
+        stage="filed",
+        occurred_on=TODAY,
+        by=alice,
+        attachment=SimpleUploadedFile("ipc-letter.pdf", documents.pdf(["File MA26-1"])),
+    )
+    event = appeal.events.get(stage="filed")
+    urls = [appeal.get_absolute_url(), f"/appeals/{appeal.pk}/events/{event.pk}/attachment/"]
+    for url in urls:
+        assert client.get(url).status_code == 404
+    client.logout()
+    for url in urls:
+        assert client.get(url).status_code == 302
+    client.force_login(olivia)
+    attachment = client.get(urls[1])
+    assert attachment.status_code == 200
+    assert attachment["Content-Type"] == "application/pdf"
+    assert f'filename="appeal-{appeal.pk}-{event.pk}.pdf"' in attachment["Content-Disposition"]
+    assert attachment["X-Content-Type-Options"] == "nosniff"
+    # The public page shows the stage, not the team's working details.
+    client.logout()
+    public = client.get(request.get_absolute_url()).content.decode()
+    assert "Filed with the commissioner" in public
+    assert "ipc-letter" not in public
+
+
+def test_the_public_letter_leaves_out_the_volunteers_details(client, alice, alpr):
+    service = PoliceService.objects.get(slug="toronto-police-service")
+    claim_create(campaign=alpr, service=service, volunteer=alice)
+    request = request_file(
+        campaign=alpr,
+        service=service,
+        volunteer=alice,
+        filed_on=date(2026, 11, 2),
+        letter_text="Dear Coordinator,\nPlease send the records.\n\nAlice Tremblay\n"
+        "12 Main St, Toronto\nalice@example.org\n416-555-0199\n",
+        requester_name="Alice Tremblay",
+        requester_contact="12 Main St, Toronto\nalice@example.org",
+    )
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "Please send the records." in page
+    for private in ("Alice Tremblay", "12 Main St", "alice@example.org", "416-555-0199"):
+        assert private not in page
+
+
+def test_an_appealed_target_shows_its_stage_on_the_directory_service_page_and_map(
+    client, alice, alpr
+):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    service = request.police_service
+
+    def map_status():
+        features = client.get("/api/map/coverage.geojson").json()["features"]
+        return next(
+            f["properties"] for f in features if f["properties"].get("slug") == service.slug
+        )
+
+    assert map_status()["status"] == "filed"  # a draft is not an appeal yet
+    appeal_stage_record(appeal=appeal, stage="filed", occurred_on=TODAY, by=alice)
+    properties = map_status()  # the cached map data went stale with the appeal
+    assert (properties["status"], properties["appeal_stage"]) == ("appealed", "filed")
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert "Appealed" in page and "Filed with the commissioner" in page
+    directory = client.get("/directory/?q=toronto").content.decode()
+    assert "Filed with the commissioner" in directory
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def test_the_digest_reminds_of_a_drafted_appeals_last_day(alice, alpr):
+    from django.core import mail
+
+    from requests_app.services.reminders import digests_send
+
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal_open(request=request, by=alice, grounds=[Ground("search")])  # file by 21 Dec
+    assert digests_send(today=date(2026, 12, 10)) == []
+    assert digests_send(today=date(2026, 12, 15)) == [alice.pk]
+    assert "the appeal must be filed by 21 December 2026" in mail.outbox[-1].body
+
+
+def test_organizers_get_a_weekly_summary_of_open_appeals_by_stage(alice, olivia, alpr):
+    from django.core import mail
+
+    from requests_app.services.reminders import appeals_summary_send
+
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    appeal_stage_record(appeal=appeal, stage="filed", occurred_on=TODAY, by=alice)
+    assert appeals_summary_send(today=date(2026, 11, 30)) == 1
+    assert appeals_summary_send(today=date(2026, 11, 30)) == 0  # once a day, whatever runs
+    message = mail.outbox[-1]
+    assert message.to == ["olivia@example.org"]
+    assert "1 open appeal this week" in message.subject
+    assert "Filed with the commissioner:\n- Toronto Police Service" in message.body
+
+
+def test_the_appeal_letter_is_shown_to_copy(client, alice, alpr):
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    client.force_login(alice)
+    page = client.post(
+        f"/appeals/{appeal.pk}/letter/",
+        {"language": "en", "requester_name": "Alice A.", "requester_contact": "a@example.org"},
+    )
+    assert page.status_code == 200
+    assert page.context["letter_text"].startswith("26 November 2026")
+    assert 'data-copy="appeal-letter-text"' in page.content.decode()

@@ -251,9 +251,14 @@ def test_events_are_append_only(alice, alpr):
 def test_the_request_page_is_for_its_volunteers_and_organizers(client, alice, bob, olivia, alpr):
     request = file_for(alice, "toronto-police-service", alpr)
     url = request.get_absolute_url()
-    assert client.get(url).status_code == 302
-    client.force_login(bob)
-    assert client.get(url).status_code == 404
+    # Anyone else gets the public page: no working details, no form.
+    for viewer in (None, bob):
+        if viewer:
+            client.force_login(viewer)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert page.templates[0].name == "requests_app/request_public.html"
+        assert "How the due date was worked out" not in page.content.decode()
     response = client.post(url, {"status": "acknowledged", "occurred_on": "2026-11-20"})
     assert response.status_code == 404
     assert request.events.count() == 1
@@ -390,9 +395,11 @@ def test_after_a_reassignment_the_new_claimant_works_on_the_request(
     client.force_login(bob)
     assert client.get(request.get_absolute_url()).status_code == 200
     step(request, "acknowledged", date(2026, 11, 20), bob)
-    # She filed it but no longer works on the target: she loses access at once.
+    # She filed it but no longer works on the target: she loses access at once (she sees
+    # the public page, as anyone does).
     client.force_login(alice)
-    assert client.get(request.get_absolute_url()).status_code == 404
+    page = client.get(request.get_absolute_url())
+    assert page.templates[0].name == "requests_app/request_public.html"
     with pytest.raises(PermissionDenied):
         step(request, "extended", date(2026, 11, 21), alice)
     assert request.events.count() == 2

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0012_municipalities'),
+        ('requests_app', '0015_municipalities'),
     ]
 
     operations = [

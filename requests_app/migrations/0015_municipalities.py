@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0011_filing_routes'),
+        ('requests_app', '0014_filing_routes'),
     ]
 
     operations = [

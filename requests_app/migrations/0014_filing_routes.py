@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0010_appeals'),
+        ('requests_app', '0013_reminder_kinds'),
     ]
 
     operations = [

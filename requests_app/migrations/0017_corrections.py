@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0013_history'),
+        ('requests_app', '0016_history'),
     ]
 
     operations = [

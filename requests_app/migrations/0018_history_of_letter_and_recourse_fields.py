@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0014_corrections'),
+        ('requests_app', '0017_corrections'),
     ]
 
     operations = [
