@@ -222,20 +222,8 @@ class MunicipalityRowForm(forms.ModelForm):
 
     class Meta:
         model = Municipality
-        fields = [
-            "slug",
-            "name",
-            "name_fr",
-            "province",
-            "latitude",
-            "longitude",
-            "population",
-            "land_area_km2",
-            "csduid",
-            "policed_by",
-            "source",
-            "location_source",
-        ]
+        # The file's columns, the police service named by its slug.
+        fields = [column.removesuffix("_slug") for column in MUNICIPALITY_COLUMNS]
 
 
 def service_row(service: PoliceService) -> dict[str, str]:
