@@ -228,7 +228,25 @@ class FilingForm(forms.Form):
 
 
 class StatusEventForm(forms.Form):
-    status = forms.ChoiceField(label=_("What happened"))
+    # The fields that only some steps use. The page shows them for those steps only
+    # (static/js/step-fields.js; without scripts they all show) and `clean` drops them for
+    # the others, so an amount typed before choosing "Acknowledged" is not recorded.
+    STEP_FIELDS = {
+        "extension_days": {Status.EXTENDED},
+        "new_due_on": {Status.EXTENDED, Status.TRANSFERRED},
+        "section_cited": {
+            Status.EXTENDED,
+            Status.TRANSFERRED,
+            Status.PARTIAL_RELEASE,
+            Status.REFUSED,
+        },
+        "amount": {Status.FEE_ESTIMATE, Status.FEE_PAID},
+        "transferred_to": {Status.TRANSFERRED},
+    }
+
+    status = forms.ChoiceField(
+        label=_("What happened"), widget=forms.Select(attrs={"data-step-choice": ""})
+    )
     occurred_on = forms.DateField(label=_("On"), widget=DateInput)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -244,9 +262,29 @@ class StatusEventForm(forms.Form):
     transferred_to = forms.CharField(label=_("Transferred to"), required=False, max_length=200)
     attachment = forms.FileField(label=_("Attachment (optional)"), required=False)
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args, allowed: list[str], day_kind_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s, Status(s).label) for s in allowed]
+        if day_kind_label:
+            # In the request's own kind of days, which is how the law counts the extension.
+            self.fields["extension_days"].label = _("Extension (%(kind)s)") % {
+                "kind": day_kind_label
+            }
+        for name, statuses in self.STEP_FIELDS.items():
+            steps = [s for s in Status.values if s in statuses]
+            field = self.fields[name]
+            field.widget.attrs["data-steps"] = " ".join(steps)
+            field.help_text = _("Only for: %(steps)s.") % {
+                "steps": ", ".join(str(Status(s).label) for s in steps)
+            }
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        for name, statuses in self.STEP_FIELDS.items():
+            if status not in statuses:
+                cleaned[name] = self.fields[name].to_python("")
+        return cleaned
 
     def clean_attachment(self):
         attachment = self.cleaned_data.get("attachment")

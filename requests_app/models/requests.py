@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from ..deadlines import DueDate
 
-from ..choices import Answer, DeemedRefusalReview
+from ..choices import Answer, DayKind, DeemedRefusalReview
 from .base import AppendOnly
 from .claims import Campaign, Claim, RecordCategory
 from .directory import AccessRegime, PoliceService, RegimeRuleSet
@@ -230,6 +230,11 @@ class AccessRequest(models.Model):
     @property
     def counts_from(self) -> date | None:
         return self.received_on or self.filed_on
+
+    @property
+    def day_kind_label(self) -> str:
+        """How its time limit counts days ("business days"); blank where that is unknown."""
+        return DayKind(self.day_kind).label if self.day_kind in DayKind.values else ""
 
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

@@ -98,6 +98,7 @@ def request_detail(request, pk):
         request.POST or None,
         request.FILES or None,
         allowed=allowed,
+        day_kind_label=access_request.day_kind_label,
         initial={"occurred_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():

@@ -79,16 +79,6 @@
     "Boundaries: Statistics Canada (OGL-Canada), geoBoundaries"
   );
 
-  const legend = document.getElementById("map-legend");
-  if (legend && window.innerWidth > 600) {
-    const control = L.control({ position: "bottomright" });
-    control.onAdd = function () {
-      L.DomEvent.disableClickPropagation(legend);
-      return legend;
-    };
-    control.addTo(map);
-  }
-
   // --- Helpers ---------------------------------------------------------------------------
   function colour(status) { return config.colours[status] || config.fallbackColour; }
   function nameOf(props, en, fr) {
@@ -208,11 +198,9 @@
     return fetch(config.coverageUrl + "?" + params, { headers: { Accept: "application/geo+json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
+        // The counters above the map are the page's own, written in words that agree with
+        // their numbers (1 request, 2 requests); the same figures here are not copied over.
         coverage = data;
-        Object.keys(data.counters || {}).forEach(function (key) {
-          const counter = document.querySelector("[data-counter=" + key + "]");
-          if (counter) counter.textContent = data.counters[key].toLocaleString(config.language);
-        });
         drawCoverage();
       });
   }
