@@ -70,4 +70,5 @@
     });
   });
   if (service) service.addEventListener("change", function () { service.dataset.touched = "1"; });
+  window.cameraPicker = map; // for the browser test and for debugging
 })();
