@@ -72,6 +72,7 @@ def browser():
                 "--disable-gpu",
                 "--disable-background-networking",
                 "--disable-component-update",
+                "--disable-smooth-scrolling",  # a key press scrolls at once
             ],
         )
         try:
