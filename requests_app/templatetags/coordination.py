@@ -27,9 +27,6 @@ def coordination_panel(context, subject):
         **panel,
         "comment_form": CommentForm() if panel["may_comment"] else None,
         "help_form": HelpWantedForm() if panel["may_ask_for_help"] else None,
-        # Back to the subject's own page, even from a page shown at another address (the
-        # appeal page with its letter, shown by the letter's POST).
-        "next": subject.get_absolute_url(),
         "urls": {
             "comment": reverse(f"requests_app:{prefix}comment_create", args=[subject.pk]),
             "help": reverse(f"requests_app:{prefix}help_wanted_open", args=[subject.pk]),

@@ -88,9 +88,12 @@ def appeal_detail(request, pk, letter_form=None, letter_text=""):
 
 
 @login_required
-@require_POST
 def appeal_letter(request, pk):
     appeal = _appeal_for(request.user, pk)
+    if request.method != "POST":
+        # The page that shows a letter has this address: switching its language, or coming
+        # back to it from a form, opens the appeal's page.
+        return redirect(appeal)
     form = AppealLetterForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)

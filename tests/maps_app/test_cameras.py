@@ -1,5 +1,6 @@
 """Submitting cameras, moderating them, and who may see what."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -309,6 +310,26 @@ def test_the_map_page_is_public_with_legend_counters_and_credits(client, campaig
     ):
         assert text in page
     assert "https://unpkg" not in page and "cdn" not in page.lower()
+
+
+def test_the_counters_agree_with_their_numbers_in_both_languages(client, campaign, toronto, alice):
+    def counters(url):
+        html = client.get(url).content.decode()
+        start = html.index('class="map-counters"')
+        figures = html[start : html.index("</ul>", start)]
+        return " ".join(re.sub(r"<[^>]+>", " ", figures).split())
+
+    assert "0 requests filed 0 releases published 0 cameras mapped" in counters("/map/")
+    assert "0 demande déposée 0 document publié 0 caméra cartographiée" in counters("/fr/map/")
+    make_release(campaign=campaign, service=toronto, volunteer=alice)
+    make_camera()
+    assert "1 request filed 1 release published 1 camera mapped" in counters("/map/embed/")
+    assert "1 demande déposée 1 document publié 1 caméra cartographiée" in counters(
+        "/fr/map/embed/"
+    )
+    make_camera(latitude=Decimal("43.7"))
+    assert "2 cameras mapped" in counters("/map/")
+    assert "2 caméras cartographiées" in counters("/fr/map/")
 
 
 def test_the_embed_may_be_framed_and_the_page_may_not(client, db):

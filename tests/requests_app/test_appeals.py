@@ -357,3 +357,17 @@ def test_the_appeal_letter_is_shown_to_copy(client, alice, alpr):
     assert page.status_code == 200
     assert page.context["letter_text"].startswith("26 November 2026")
     assert 'data-copy="appeal-letter-text"' in page.content.decode()
+
+
+def test_the_page_of_the_letter_shown_leads_back_to_the_appeal(client, alice, alpr):
+    # The letter is shown at /letter/, which writes a letter on POST.
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    client.force_login(alice)
+    page = client.post(
+        f"/appeals/{appeal.pk}/letter/",
+        {"language": "en", "requester_name": "Alice A.", "requester_contact": "a@example.org"},
+    ).content.decode()
+    assert f'<form method="post" action="/appeals/{appeal.pk}/" enctype' in page  # a stage
+    # The language switcher and the comment forms come back to this address.
+    assert client.get(f"/fr/appeals/{appeal.pk}/letter/").url == f"/fr/appeals/{appeal.pk}/"

@@ -299,6 +299,51 @@ def test_a_volunteer_logs_a_step_with_an_attachment_from_the_page(client, alice,
     assert response.context["form"].errors  # "closed" is not offered right after acknowledgement
 
 
+@pytest.mark.parametrize(
+    ("slug", "language", "label", "history"),
+    [
+        ("surete-du-quebec", "en", "Extension (calendar days)", "10 more calendar days"),
+        ("toronto-police-service", "en", "Extension (business days)", "10 more business days"),
+        ("surete-du-quebec", "fr", "Prorogation (jours civils)", "10 jours civils de plus"),
+    ],
+)
+def test_the_extension_is_asked_and_shown_in_the_kind_of_days_of_the_requests_law(
+    client, alice, alpr, slug, language, label, history
+):
+    request = file_for(alice, slug, alpr)
+    step(request, "extended", date(2026, 11, 20), alice, extension_days=10)
+    client.force_login(alice)
+    prefix = "/fr" if language == "fr" else ""
+    page = client.get(prefix + request.get_absolute_url()).content.decode()
+    assert f'<label for="id_extension_days">{label}' in page
+    assert history in page
+
+
+def test_a_step_keeps_only_the_details_its_kind_of_step_uses(client, alice, alpr):
+    # Without scripts the form shows every field; what the step does not use is dropped.
+    request = file_for(alice, "toronto-police-service", alpr)
+    client.force_login(alice)
+    details = {"amount": "25.00", "transferred_to": "OPP", "extension_days": "5"}
+    client.post(
+        request.get_absolute_url(),
+        {"status": "acknowledged", "occurred_on": "2026-11-20", **details},
+    )
+    client.post(
+        request.get_absolute_url(), {"status": "fee_estimate", "occurred_on": "2026-11-21", **details}
+    )
+    acknowledged, estimate = request.events.exclude(status="filed").order_by("pk")
+    assert (acknowledged.amount, acknowledged.transferred_to, acknowledged.extension_days) == (
+        None,
+        "",
+        None,
+    )
+    assert (estimate.amount, estimate.transferred_to, estimate.extension_days) == (
+        Decimal("25.00"),
+        "",
+        None,
+    )
+
+
 def test_the_claimant_files_from_the_letter_page(client, alice, alpr):
     target = service("toronto-police-service")
     claim_create(campaign=alpr, service=target, volunteer=alice)
