@@ -108,7 +108,13 @@ class Browsing:
             client.force_login(user)
             session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
             context.add_cookies(
-                [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": self.origin}]
+                [
+                    {
+                        "name": django_settings.SESSION_COOKIE_NAME,
+                        "value": session,
+                        "url": self.origin,
+                    }
+                ]
             )
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))

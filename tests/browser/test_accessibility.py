@@ -85,4 +85,3 @@ def test_the_statistics_page_has_no_serious_accessibility_violations(browsing, a
         if violations := axe_violations(page):
             found[path] = violations
     assert found == {}
-

@@ -67,6 +67,7 @@ def sign_up(browsing, page, email: str) -> None:
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
     (confirmation,) = [m for m in mail.outbox if m.to == [email]]
     page.goto(browsing.url(path_in(confirmation)))
     page.locator("main form button[type=submit]").click()
@@ -103,7 +104,7 @@ def test_a_newcomer_signs_up_claims_downloads_the_letter_files_and_sees_the_due_
     with page.expect_download() as french:
         page.get_by_role("button", name="Download as text").click()
     assert french.value.suggested_filename.endswith(".txt")
-    text = open(french.value.path(), encoding="utf-8").read()
+    text = french.value.path().read_text(encoding="utf-8")
     assert "Objet : Demande d'accès" in text and "Peel" in text
     page.get_by_label("Language of the letter").select_option("en")
     with page.expect_download() as english:
@@ -151,6 +152,7 @@ def test_an_overdue_request_is_appealed_and_a_second_volunteer_helps(browsing, c
         first.get_by_role("button", name="List it on the help-wanted page").click()
         expect(first.locator(".coordination")).to_contain_text("Someone who has filed")
         first.get_by_role("button", name="Watch this appeal").click()
+        expect(first.get_by_role("button", name="Stop watching this appeal")).to_be_visible()
 
         second = browsing.page(user=bob)
         second.goto(browsing.url("/"))
@@ -158,11 +160,13 @@ def test_an_overdue_request_is_appealed_and_a_second_volunteer_helps(browsing, c
         call = second.locator(".help-wanted li", has_text="Peel Regional Police")
         call.get_by_label("Message to the volunteer (optional)").fill("I filed two last year.")
         call.get_by_role("button", name="Offer to help").click()
+        expect(second.locator(".messages")).to_be_visible()
         (offer,) = [m for m in mail.outbox if m.to == ["alice@example.org"]]
         assert "offers to help with Peel Regional Police" in offer.subject
 
         first.goto(browsing.url("/services/peel-regional-police/"))
         first.get_by_role("button", name="Accept").click()
+        expect(first.locator(".messages")).to_be_visible()
         (accepted,) = [m for m in mail.outbox if m.to == ["bob@example.org"]]
         second.goto(browsing.url(path_in(accepted)))  # "It now appears on your targets page"
         second.get_by_role("link", name="Peel Regional Police").click()
@@ -200,11 +204,16 @@ def test_a_release_is_uploaded_approved_and_its_findings_published(browsing, cam
     expect(organizer.locator("main")).not_to_contain_text("Private")
 
     volunteer.reload()
-    for fact, value, page_number in [("vendors", "flock", "1"), ("fixed_cameras", "12", "2")]:
+    recorded = volunteer.locator("dl.facts").nth(1)  # "What it says"
+    for fact, value, page_number, shown in [
+        ("vendors", "flock", "1", "Flock Safety"),
+        ("fixed_cameras", "12", "2", "12"),
+    ]:
         volunteer.get_by_label("Fact").select_option(fact)
         volunteer.get_by_label("Value").fill(value)
         volunteer.get_by_label("Page").fill(page_number)
         volunteer.get_by_role("button", name="Record", exact=True).click()
+        expect(recorded).to_contain_text(shown)
     assert Finding.objects.filter(police_service__slug="peel-regional-police").count() == 2
 
     public = browsing.page()
@@ -241,11 +250,16 @@ def test_a_camera_placed_on_the_map_is_approved_and_drawn_on_the_public_maps(
     )
     volunteer.locator("#picker").click(position={"x": x, "y": y})
     expect(volunteer.locator("#suggestion")).to_contain_text("Toronto Police Service")
-    assert float(volunteer.get_by_label("Latitude").input_value()) == pytest.approx(spot[0], abs=1e-4)
-    assert float(volunteer.get_by_label("Longitude").input_value()) == pytest.approx(spot[1], abs=1e-4)
+    assert float(volunteer.get_by_label("Latitude").input_value()) == pytest.approx(
+        spot[0], abs=1e-4
+    )
+    assert float(volunteer.get_by_label("Longitude").input_value()) == pytest.approx(
+        spot[1], abs=1e-4
+    )
     volunteer.get_by_label("Vendor").select_option("flock")
     volunteer.get_by_label("How do you know?").select_option("field")
     volunteer.get_by_role("button", name="Send for review").click()
+    expect(volunteer.locator(".messages")).to_be_visible()
     camera = CameraLocation.objects.get()
     assert camera.status == CameraLocation.Status.PENDING
     assert camera.police_service == toronto
@@ -255,6 +269,7 @@ def test_a_camera_placed_on_the_map_is_approved_and_drawn_on_the_public_maps(
     row = organizer.locator("tbody tr", has_text="Toronto Police Service")
     row.get_by_label("Approve").check()
     row.get_by_role("button", name="Save").click()
+    expect(organizer.locator(".messages")).to_be_visible()
     camera.refresh_from_db()
     assert camera.status == CameraLocation.Status.APPROVED
 
@@ -275,7 +290,9 @@ def test_a_camera_placed_on_the_map_is_approved_and_drawn_on_the_public_maps(
     again = browsing.page()
     again.goto(permalink)
     assert drawn(again) == (STATUS_COLOURS["claimed"], 1)
-    centre = "() => { const c = campaignMap.getCenter(); return [campaignMap.getZoom(), c.lat, c.lng]; }"
+    centre = (
+        "() => { const c = campaignMap.getCenter(); return [campaignMap.getZoom(), c.lat, c.lng]; }"
+    )
     assert again.evaluate(centre) == pytest.approx(public.evaluate(centre), abs=1e-5)
     embedded = browsing.page()
     embedded.goto(permalink.replace("/map/#", "/map/embed/#"))
@@ -333,6 +350,7 @@ def test_a_volunteer_claims_and_logs_a_step_with_the_keyboard_alone(browsing, ca
     expect(page.locator(".messages")).to_be_visible()
     tab_to(page, page.get_by_role("link", name="Log a request already sent"))
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/letter/\?campaign=alpr-records#log-filing$"))
     tab_to(page, page.get_by_role("button", name="Log the request as filed"))
     page.keyboard.press("Enter")
     expect(page.locator(".messages")).to_contain_text("The request is logged as filed.")
@@ -348,4 +366,3 @@ def test_a_volunteer_claims_and_logs_a_step_with_the_keyboard_alone(browsing, ca
     expect(page.locator(".messages")).to_contain_text("The step is logged.")
     step = filed.events.last()
     assert (step.status, step.extension_days) == ("extended", 30)
-

@@ -5,7 +5,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from requests_app.models import FindingField
 from requests_app.services.claims import claim_create
 from requests_app.services.releases import finding_record
 from requests_app.services.requests import request_file
@@ -21,6 +20,23 @@ from tests.maps_app.conftest import make_release
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+# A value for every fact the findings table compares, the long ones as long as they come.
+EVERY_FACT = {
+    "vendors": "flock; genetec; motorola",
+    "fixed_cameras": "120",
+    "mobile_units": "14",
+    "retention_hits_days": "730",
+    "retention_non_hits_days": "30",
+    "sharing_partners": "Ontario Provincial Police, Canada Border Services Agency",
+    "cross_border": "unconfirmed",
+    "pia_exists": "yes",
+    "policy_exists": "no",
+    "annual_reports": "yes",
+    "contract_value": "1250000",
+    "contract_start": "2021-03-15",
+    "contract_end": "2027-03-14",
+    "consultation_held": "no",
+}
 # Where the map's dots are densest in the east: from Windsor to Cape Breton.
 SOUTHERN_QUEBEC_AND_MARITIMES = [[43.5, -80.0], [49.0, -59.5]]
 
@@ -35,8 +51,12 @@ def filed(transactional_db):
     campaign = CampaignFactory()
     campaign.categories.get_or_create(
         key="contracts",
-        defaults={"title_en": "Contracts", "title_fr": "Contrats", "wording_en": "contracts",
-                  "wording_fr": "les contrats"},
+        defaults={
+            "title_en": "Contracts",
+            "title_fr": "Contrats",
+            "wording_en": "contracts",
+            "wording_fr": "les contrats",
+        },
     )
     claim_create(campaign=campaign, service=service, volunteer=alice)
     request = request_file(
@@ -110,17 +130,10 @@ def test_the_home_page_shows_the_whole_notice_when_the_background_map_cannot_loa
 
 def test_the_findings_table_reads_to_its_last_column(browsing, filed):
     alice, request = filed
-    release = make_release(campaign=request.campaign, service=request.police_service, volunteer=alice)
-    long_values = {
-        FindingField.VENDORS: "flock; genetec; motorola",
-        FindingField.SHARING_PARTNERS: "Ontario Provincial Police, Canada Border Services Agency",
-        FindingField.CONTRACT_VALUE: "1250000",
-        FindingField.CONTRACT_END: "2027-03-14",
-    }
-    for field in FindingField.values:
-        value = long_values.get(field, "2021-03-15" if field == "contract_start" else "yes")
-        if field in ("fixed_cameras", "mobile_units") or "days" in field:
-            value = "365"
+    release = make_release(
+        campaign=request.campaign, service=request.police_service, volunteer=alice
+    )
+    for field, value in EVERY_FACT.items():
         finding_record(release=release, field=field, raw_value=value, page=None, by=alice)
 
     page = browsing.page()
@@ -144,9 +157,7 @@ def test_the_findings_table_reads_to_its_last_column(browsing, filed):
     assert left - 1 <= first_left < left + 20, "the police service scrolled out of view"
 
 
-def test_the_step_form_shows_the_fields_of_the_chosen_step_and_all_without_scripts(
-    browsing, filed
-):
+def test_the_step_form_shows_the_fields_of_the_chosen_step_and_all_without_scripts(browsing, filed):
     alice, request = filed
     only_for = {
         "extension_days": {"extended"},

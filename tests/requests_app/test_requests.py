@@ -329,7 +329,8 @@ def test_a_step_keeps_only_the_details_its_kind_of_step_uses(client, alice, alpr
         {"status": "acknowledged", "occurred_on": "2026-11-20", **details},
     )
     client.post(
-        request.get_absolute_url(), {"status": "fee_estimate", "occurred_on": "2026-11-21", **details}
+        request.get_absolute_url(),
+        {"status": "fee_estimate", "occurred_on": "2026-11-21", **details},
     )
     acknowledged, estimate = request.events.exclude(status="filed").order_by("pk")
     assert (acknowledged.amount, acknowledged.transferred_to, acknowledged.extension_days) == (
