@@ -40,7 +40,7 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not CHROMIUM.exists():
+    if not CHROMIUM.exists() and not REQUIRE_BROWSER:
         terminalreporter.write_line(
             f"Browser tests skipped: {CHROMIUM} is not installed "
             "(apt-get install chromium runs them).",
