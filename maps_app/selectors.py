@@ -435,3 +435,21 @@ def _nearest(services: QuerySet, latitude: float, longitude: float):
         if best is None or distance < best[1]:
             best = (service, distance)
     return best
+
+
+# --- Drawn maps -------------------------------------------------------------------------------
+
+OUTLINE_WIDTH = 600
+
+
+def province_outlines() -> dict:
+    """The provinces and territories as SVG path data (their coarsest stored shapes), for maps
+    the site draws itself (`/stats/`); cached until a boundary changes."""
+    from .cache import cached_value
+
+    def build():
+        boundaries = ProvinceBoundary.objects.values_list("code", "simplified")
+        shapes = {code: simplified["0"] for code, simplified in boundaries if "0" in simplified}
+        return geo.svg_outlines(shapes, width=OUTLINE_WIDTH)
+
+    return cached_value("province-outlines", {}, build)
