@@ -266,7 +266,7 @@ _RHO0 = _F / math.tan(math.pi / 4 + _PHI0 / 2) ** _N
 
 
 def lambert(coords):
-    """Longitude/latitude pairs (an N×2 array) projected to x east, y north (unit sphere)."""
+    """Longitude/latitude pairs (an array of N rows of 2) projected to x east, y north (unit sphere)."""
     import numpy
 
     lon, lat = numpy.radians(coords[:, 0]), numpy.radians(coords[:, 1])

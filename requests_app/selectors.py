@@ -467,6 +467,13 @@ def answer_times(campaign: Campaign) -> list[dict]:
     rule); in one query. Ordered by jurisdiction and law."""
     from .deadlines import is_overdue
 
+    regime_fields = {
+        "code": "regime__code",
+        "short_name": "regime__short_name",
+        "name_en": "regime__name_en",
+        "name_fr": "regime__name_fr",
+        "jurisdiction": "regime__jurisdiction",
+    }
     answered = (
         AccessRequest.objects.filed()
         .filter(campaign=campaign)
@@ -475,13 +482,9 @@ def answer_times(campaign: Campaign) -> list[dict]:
         )
         .filter(answered_on__isnull=False)
         .order_by()
-        .values_list(
+        .values(
             "regime_id",
-            "regime__code",
-            "regime__short_name",
-            "regime__name_en",
-            "regime__name_fr",
-            "regime__jurisdiction",
+            *regime_fields.values(),
             "received_on",
             "filed_on",
             "answered_on",
@@ -491,30 +494,24 @@ def answer_times(campaign: Campaign) -> list[dict]:
         )
     )
     regimes: dict[int, dict] = {}
-    for pk, code, short, name_en, name_fr, where, received, filed, answered_on, due, days, kind in (
-        answered
-    ):
+    for request in answered:
         row = regimes.setdefault(
-            pk,
+            request["regime_id"],
             {
-                "code": code,
-                "short_name": short,
-                "name_en": name_en,
-                "name_fr": name_fr,
-                "jurisdiction": where,
+                **{key: request[field] for key, field in regime_fields.items()},
                 "days": [],
                 "allowed": [],
                 "on_time": 0,
                 "limits": set(),
             },
         )
-        start = received or filed
-        row["days"].append((answered_on - start).days)
+        start, due = request["received_on"] or request["filed_on"], request["due_on"]
+        row["days"].append((request["answered_on"] - start).days)
         if due is not None:
             row["allowed"].append((due - start).days)
-            row["on_time"] += not is_overdue(due, answered_on)
-        if days and kind:
-            row["limits"].add((days, kind))
+            row["on_time"] += not is_overdue(due, request["answered_on"])
+        if request["response_days"] and request["day_kind"]:
+            row["limits"].add((request["response_days"], request["day_kind"]))
     result = []
     for row in regimes.values():
         days, allowed = row.pop("days"), row.pop("allowed")
