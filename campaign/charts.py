@@ -2,7 +2,7 @@
 from the campaign's figures; `templates/campaign/_chart_*.html` draw them, each with a
 title, a text alternative (the SVG's description) and the table of its data.
 
-Frames are small (400 to 600 units wide) and the text is sized for them, so a chart scaled
+Frames are small (400 units wide, 600 for the map) and the text is sized for them, so a chart scaled
 down to a phone's width stays readable; labels sit above bars rather than beside them, so
 longer French words never run out of room.
 """
@@ -12,14 +12,14 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from requests_app.templatetags.campaign_format import long_date, percent
 
 BAR_FRAME = 400
-BAR_ROW = 46
+BAR_ROW = 50
 # Room kept right of the longest bar for its value.
-BAR_TEXT_ROOM = 80
+BAR_TEXT_ROOM = 100
 
 
 def bar_chart(items: list[dict], *, markers: list[float | None] | None = None) -> dict:
@@ -35,12 +35,14 @@ def bar_chart(items: list[dict], *, markers: list[float | None] | None = None) -
         bars.append(
             {
                 **item,
-                "label_y": y + 15,
-                "bar_y": y + 22,
+                "label_y": y + 16,
+                "bar_y": y + 24,
                 "width": width,
                 "text_x": width + 6,
-                "text_y": y + 35,
+                "text_y": y + 37,
                 "marker_x": round(marker / top * length, 1) if marker is not None else None,
+                "marker_y1": y + 20,
+                "marker_y2": y + 44,
             }
         )
     return {"width": BAR_FRAME, "height": len(items) * BAR_ROW, "bars": bars}
@@ -89,7 +91,7 @@ def _days(days: float) -> str:
     return ngettext("%(days)s day", "%(days)s days", math.ceil(days)) % {"days": number}
 
 
-WEEK_FRAME = (480, 190)
+WEEK_FRAME = (400, 180)
 WEEK_MARGINS = {"left": 30, "right": 6, "top": 10, "bottom": 24}
 WEEK_LABELS = 6
 
@@ -120,10 +122,10 @@ def week_chart(weeks: list[tuple[date, int]], *, what: str) -> dict:
         )
         if index % every == 0:
             labels.append({"x": round(x + step / 2, 1), "text": formats.date_format(week, "j M")})
-    grid = [
-        {"y": round(top + plot_height - value / scale_top * plot_height, 1), "value": value}
-        for value in sorted({0, scale_top // 2, scale_top})
-    ]
+    grid = []
+    for value in sorted({0, scale_top // 2, scale_top}):
+        y = round(top + plot_height - value / scale_top * plot_height, 1)
+        grid.append({"y": y, "text_y": y + 4, "value": value})
     total = sum(count for _week, count in weeks)
     if weeks:
         busiest = max(weeks, key=lambda week: week[1])
@@ -165,8 +167,8 @@ def _round_up(value: int) -> int:
     return 10 * magnitude
 
 
-# Share covered: the first class whose bound is above the share, from light to dark (the
-# darkest two carry white text nowhere, so any blue meets contrast with its outline).
+# Share covered: the first class whose bound is above the share, from light to dark; none
+# covered is the lightest, a province without police services is left white.
 SHARE_CLASSES = [
     (0.0, "#f1f3f5"),
     (0.25, "#c6dbef"),
@@ -201,7 +203,7 @@ def choropleth(outlines: dict, shares: dict[str, float | None], names: dict[str,
             }
         )
     legend = [
-        {"fill": SHARE_CLASSES[0][1], "label": _("none")},
+        {"fill": SHARE_CLASSES[0][1], "label": pgettext("share covered", "none")},
         {"fill": SHARE_CLASSES[1][1], "label": _("under 25%")},
         {"fill": SHARE_CLASSES[2][1], "label": _("25% to 49%")},
         {"fill": SHARE_CLASSES[3][1], "label": _("50% to 74%")},

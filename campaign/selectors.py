@@ -19,7 +19,7 @@ from maps_app.selectors import counters
 from requests_app import selectors
 from requests_app.choices import DayKind
 from requests_app.models import Campaign, Province, Release, Stage, Vendor
-from requests_app.models.directory import in_language
+from requests_app.models.directory import in_language, search_key
 from requests_app.selectors import FUNNEL, Progress
 
 # The coverage table's columns after the number of services, in the funnel's order.
@@ -85,13 +85,17 @@ def coverage_table(figures: dict) -> dict:
 
     return {
         "columns": [step.label for step in COVERAGE_STEPS],
-        "rows": [
-            {
-                "province": r["province"],
-                **row(Province(r["province"]).label, r["services"], r["steps"]),
-            }
-            for r in figures["provinces"]
-        ],
+        # In the alphabetical order of the reader's language, accents aside.
+        "rows": sorted(
+            (
+                {
+                    "province": r["province"],
+                    **row(Province(r["province"]).label, r["services"], r["steps"]),
+                }
+                for r in figures["provinces"]
+            ),
+            key=lambda r: search_key(str(r["name"])),
+        ),
         "totals": row("", figures["totals"]["services"], figures["totals"]["steps"]),
     }
 
