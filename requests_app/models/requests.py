@@ -83,9 +83,8 @@ def _had_step(statuses) -> Exists:
     return Exists(RequestEvent.objects.filter(request=OuterRef("pk"), status__in=statuses))
 
 
-def _released() -> Exists:
-    """Records were released, whatever happened after (a released request may be closed)."""
-    return _had_step(RELEASE_STATUSES)
+def _released() -> Q:
+    return Q(status__in=RELEASE_STATUSES)
 
 
 def _appealed() -> Exists:
@@ -125,8 +124,8 @@ class AccessRequestQuerySet(models.QuerySet):
     def progress(self, today: date):
         """Annotate, as 0 or 1 so that a grouped query can take the highest per target, how
         far each request went: `awaiting` (waiting for the answer), `overdue` (waiting past
-        its due date), `answered` (a decision came), `released` (records released, even if
-        the request was closed since) and `appealed` (as in `target_rank`)."""
+        its due date), `answered` (a decision came, even if the request was closed since),
+        and `released` and `appealed` as `target_rank` ranks them."""
 
         def flag(condition):
             return models.Case(
@@ -136,7 +135,7 @@ class AccessRequestQuerySet(models.QuerySet):
         return self.annotate(
             awaiting=flag(Q(status__in=OPEN_STATUSES)),
             overdue_now=flag(_overdue(today)),
-            answered=flag(_had_step(DECISION_STATUSES)),
+            answered=flag(Q(status__in=DECISION_STATUSES) | _had_step(DECISION_STATUSES)),
             released=flag(_released()),
             appealed=flag(_appealed()),
         )
