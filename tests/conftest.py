@@ -89,6 +89,25 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
             reference_data_load()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Cached map responses and campaign figures must never leak from one test's database
+    into another's (the cache is Redis in the services run, a table of the test database
+    otherwise)."""
+    if not _uses_the_database(request.node):
+        yield
+        return
+    from django.core.cache import cache
+
+    blocker = request.getfixturevalue("django_db_blocker")
+    request.getfixturevalue("django_db_setup")
+    with blocker.unblock():
+        cache.clear()
+    yield
+    with blocker.unblock():
+        cache.clear()
+
+
 @pytest.fixture
 def directory(db):
     """The shipped directory (reloaded after a transactional test has emptied the tables)."""
