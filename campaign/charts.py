@@ -22,6 +22,11 @@ BAR_ROW = 50
 BAR_TEXT_ROOM = 100
 
 
+def _named(name, value) -> str:
+    """ "Ontario: 12%", or in French "Ontario : 12 %"."""
+    return _("%(name)s: %(value)s") % {"name": name, "value": value}
+
+
 def bar_chart(items: list[dict], *, markers: list[float | None] | None = None) -> dict:
     """Horizontal bars, one per item ({"label", "value", "text"}), on one scale; `markers`
     (one per item, or None) draw a tick across a bar, such as the time the law allows."""
@@ -59,7 +64,7 @@ def funnel_chart(rows: list[dict]) -> dict:
         for row in rows
     ]
     chart = bar_chart(items)
-    chart["description"] = "; ".join(f"{item['label']}: {item['text']}" for item in items)
+    chart["description"] = "; ".join(_named(item["label"], item["text"]) for item in items)
     return chart
 
 
@@ -117,11 +122,11 @@ def week_chart(weeks: list[tuple[date, int]], *, what: str) -> dict:
                 "y": round(top + plot_height - column_height, 1),
                 "width": round(max(step * 0.75, 1), 1),
                 "height": column_height,
-                "title": f"{long_date(week)}: {count}",
+                "title": _named(long_date(week), count),
             }
         )
         if index % every == 0:
-            labels.append({"x": round(x + step / 2, 1), "text": formats.date_format(week, "j M")})
+            labels.append({"x": round(x + step / 2, 1), "text": formats.date_format(week, "j N")})
     grid = []
     for value in sorted({0, scale_top // 2, scale_top}):
         y = round(top + plot_height - value / scale_top * plot_height, 1)
@@ -193,26 +198,32 @@ def choropleth(outlines: dict, shares: dict[str, float | None], names: dict[str,
     for code, path in sorted(outlines["paths"].items()):
         share = shares.get(code)
         index = _share_class(share)
+        text = percent(share) if share is not None else _("no police service listed")
         provinces.append(
             {
                 "code": code,
-                "name": names.get(code, code),
                 "d": path,
                 "fill": NO_SERVICES if index is None else SHARE_CLASSES[index][1],
-                "text": percent(share) if share is not None else _("no police service listed"),
+                "title": _named(names.get(code, code), text),
             }
         )
     legend = [
         {"fill": SHARE_CLASSES[0][1], "label": pgettext("share covered", "none")},
-        {"fill": SHARE_CLASSES[1][1], "label": _("under 25%")},
-        {"fill": SHARE_CLASSES[2][1], "label": _("25% to 49%")},
-        {"fill": SHARE_CLASSES[3][1], "label": _("50% to 74%")},
-        {"fill": SHARE_CLASSES[4][1], "label": _("75% or more")},
+        {"fill": SHARE_CLASSES[1][1], "label": _("under %(share)s") % {"share": percent(0.25)}},
+        {
+            "fill": SHARE_CLASSES[2][1],
+            "label": _("%(low)s to %(high)s") % {"low": percent(0.25), "high": percent(0.49)},
+        },
+        {
+            "fill": SHARE_CLASSES[3][1],
+            "label": _("%(low)s to %(high)s") % {"low": percent(0.5), "high": percent(0.74)},
+        },
+        {"fill": SHARE_CLASSES[4][1], "label": _("%(share)s or more") % {"share": percent(0.75)}},
     ]
     return {
         "width": outlines["width"],
         "height": outlines["height"],
         "provinces": provinces,
         "legend": legend,
-        "description": "; ".join(f"{p['name']}: {p['text']}" for p in provinces),
+        "description": "; ".join(p["title"] for p in provinces),
     }
