@@ -28,7 +28,7 @@ from tests.factories import (
     RegimeRuleSetFactory,
     UserFactory,
 )
-from tests.maps_app.conftest import _two_provinces, provinces  # noqa: F401
+from tests.maps_app.conftest import _private_media, _two_provinces, provinces  # noqa: F401
 
 TORONTO = ZoneInfo("America/Toronto")
 TODAY = date(2027, 3, 10)  # a Wednesday
