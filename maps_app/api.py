@@ -161,13 +161,21 @@ def suggest(request):
         latitude, longitude
     ):
         return _bad(_("The point is outside Canada."))
-    service, how = selectors.suggest_service(latitude, longitude)
+    attribution = selectors.suggest_service(latitude, longitude)
+    service = attribution.service
     nearby = selectors.nearby_cameras(
         latitude, longitude, user=request.user, metres=settings.MAP_DUPLICATE_METRES
     )
     return JsonResponse(
         {
-            "service": {"id": service.pk, "name": service.name, "how": how} if service else None,
+            "service": {
+                "id": service.pk,
+                "name": service.name,
+                "how": attribution.how,
+                "reason": attribution.reason,
+            }
+            if service
+            else None,
             "duplicates": [
                 {
                     "id": camera.pk,

@@ -263,8 +263,12 @@ def osm_import(
             )
             matched = service is not None
             if camera is None:
+                notes = [f"operator={operator}"] if operator and not matched else []
                 if service is None:
-                    service, _how = selectors.suggest_service(found.latitude, found.longitude)
+                    attribution = selectors.suggest_service(found.latitude, found.longitude)
+                    service = attribution.service
+                    if service is not None:
+                        notes.append(f"Attributed to {service.name_en}: {attribution.reason}")
                 camera = CameraLocation.objects.create(
                     **values,
                     police_service=service,
@@ -274,7 +278,7 @@ def osm_import(
                     confidence=CameraLocation.Confidence.LIKELY,
                     status=status,
                     submitted_by=by,
-                    notes=f"operator={operator}" if operator and not matched else "",
+                    notes="\n".join(notes),
                 )
                 revision_record(camera, CameraRevision.Action.IMPORTED, by=by)
                 report.created += 1

@@ -1,5 +1,6 @@
 """Reads shared by the map page, its data endpoints, the exports and the commands."""
 
+import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
@@ -7,12 +8,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
+from django.utils.translation import gettext as _
 
 from requests_app import selectors as requests_selectors
 from requests_app.models import (
     AccessRequest,
     Campaign,
     FindingField,
+    Municipality,
     PoliceService,
     Release,
 )
@@ -387,54 +390,99 @@ def area_service_at(latitude: float, longitude: float) -> PoliceService | None:
     return active[min(in_force, key=lambda pair: pair[1].area)[0]]
 
 
-LOCAL_KINDS = (
-    PoliceService.Kind.MUNICIPAL,
-    PoliceService.Kind.REGIONAL,
-    PoliceService.Kind.FIRST_NATIONS,
-)
-LOCAL_RADIUS_M = 25_000
+# A point counts as in a municipality up to this many times the radius of a circle of the
+# municipality's land area from its point; beyond, the province's police of jurisdiction.
+MUNICIPALITY_REACH = 2.0
+# The radius used for a municipality whose land area is not recorded.
+DEFAULT_RADIUS_KM = 3.0
 
 
-def suggest_service(latitude: float, longitude: float) -> tuple[PoliceService | None, str]:
-    """The service most likely to operate a camera here, and how it was chosen.
+@dataclass(frozen=True)
+class Attribution:
+    """The police service a camera at a point is attributed to, how, and why in words."""
+
+    service: PoliceService | None
+    how: str  # "area", "municipality", "jurisdiction", or "" when nothing was found
+    municipality: Municipality | None = None
+
+    @property
+    def reason(self) -> str:
+        if self.how == "area":
+            return _("The point is inside the imported service area of %(service)s.") % {
+                "service": self.service.name
+            }
+        if self.how == "municipality":
+            return _("The point is in or nearest to %(place)s, which %(service)s polices.") % {
+                "place": self.municipality.display_name,
+                "service": self.service.name,
+            }
+        if self.how == "jurisdiction":
+            return _(
+                "No municipality on record is near the point: %(service)s polices the places "
+                "of %(province)s without police of their own."
+            ) % {"service": self.service.name, "province": self.service.get_province_display()}
+        return ""
+
+
+def _size_distance(municipality: Municipality, latitude: float, longitude: float) -> float:
+    """Distance from the municipality's point in multiples of its radius, so a point 6 km
+    from a small city's centre and 6 km from a large township's goes to the township."""
+    km = (
+        geo.distance_m(
+            latitude, longitude, float(municipality.latitude), float(municipality.longitude)
+        )
+        / 1000
+    )
+    area = float(municipality.land_area_km2 or 0)
+    radius = math.sqrt(area / math.pi) if area else DEFAULT_RADIUS_KM
+    return km / radius
+
+
+def municipality_at(latitude: float, longitude: float, province: str) -> Municipality | None:
+    """The municipality of the province that holds the point or is nearest to it (by
+    size-weighted distance, within MUNICIPALITY_REACH), policed by an active service."""
+    candidates = Municipality.objects.filter(
+        province=province, policed_by__active=True
+    ).select_related("policed_by")
+    ranked = sorted(
+        ((_size_distance(m, latitude, longitude), m.pk, m) for m in candidates),
+        key=lambda item: item[:2],
+    )
+    if ranked and ranked[0][0] <= MUNICIPALITY_REACH:
+        return ranked[0][2]
+    return None
+
+
+def suggest_service(latitude: float, longitude: float) -> Attribution:
+    """The service a camera here is attributed to, in this order:
 
     1. the service whose imported area holds the point;
-    2. else the nearest local (municipal, regional, First Nations) service of the province
-       within 25 km of its headquarters;
-    3. else the province's own police (OPP, SQ, RNC) or RCMP division;
-    4. else the nearest active service of the province, or anywhere.
+    2. else the service policing the municipality of the province that holds the point or
+       is nearest to it (a nearer headquarters of another service never counts);
+    3. else the province's police of jurisdiction (OPP, SQ, RCMP division).
     """
     latitude, longitude = float(latitude), float(longitude)
     service = area_service_at(latitude, longitude)
     if service:
-        return service, "area"
-    province = province_at(latitude, longitude)
-    services = PoliceService.objects.filter(active=True)
-    if province:
-        services_here = services.filter(province=province)
-        local = _nearest(services_here.filter(kind__in=LOCAL_KINDS), latitude, longitude)
-        if local and local[1] <= LOCAL_RADIUS_M:
-            return local[0], "nearest"
-        for kind in (PoliceService.Kind.PROVINCIAL, PoliceService.Kind.FEDERAL):
-            wide = services_here.filter(kind=kind).order_by("pk").first()
-            if wide:
-                return wide, "province"
-        nearest = _nearest(services_here, latitude, longitude)
-        if nearest:
-            return nearest[0], "nearest"
-    nearest = _nearest(services, latitude, longitude)
-    return (nearest[0], "nearest") if nearest else (None, "")
+        return Attribution(service, "area")
+    province = province_at(latitude, longitude) or _province_of_nearest_place(latitude, longitude)
+    municipality = municipality_at(latitude, longitude, province)
+    if municipality:
+        return Attribution(municipality.policed_by, "municipality", municipality)
+    police = PoliceService.objects.filter(
+        province=province, police_of_jurisdiction=True, active=True
+    ).first()
+    return Attribution(police, "jurisdiction") if police else Attribution(None, "")
 
 
-def _nearest(services: QuerySet, latitude: float, longitude: float):
-    best = None
-    for service in services.only("pk", "name_en", "name_fr", "slug", "latitude", "longitude"):
-        distance = geo.distance_m(
-            latitude, longitude, float(service.latitude), float(service.longitude)
-        )
-        if best is None or distance < best[1]:
-            best = (service, distance)
-    return best
+def _province_of_nearest_place(latitude: float, longitude: float) -> str:
+    """Where no province boundary holds the point (offshore, or none loaded)."""
+    nearest = min(
+        Municipality.objects.only("province", "latitude", "longitude"),
+        key=lambda m: geo.distance_m(latitude, longitude, float(m.latitude), float(m.longitude)),
+        default=None,
+    )
+    return nearest.province if nearest else ""
 
 
 # --- Drawn maps -------------------------------------------------------------------------------

@@ -174,7 +174,7 @@ def camera_submit(
             % {"m": settings.MAP_DUPLICATE_METRES}
         )
     if police_service is None:
-        police_service, _how = selectors.suggest_service(latitude, longitude)
+        police_service = selectors.suggest_service(latitude, longitude).service
     with transaction.atomic():
         camera = CameraLocation(
             latitude=Decimal(f"{latitude:.6f}"),

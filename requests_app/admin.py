@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .directory_csv import DirectoryImportError, directory_export, directory_import
 from .models import (
@@ -15,8 +16,10 @@ from .models import (
     Campaign,
     Claim,
     Comment,
+    Correction,
     HelpWanted,
     LetterTemplate,
+    Municipality,
     PoliceService,
     RecordCategory,
     RegimeRuleSet,
@@ -60,7 +63,7 @@ class RegimeRuleSetInline(admin.StackedInline):
 
 
 @admin.register(AccessRegime)
-class AccessRegimeAdmin(admin.ModelAdmin):
+class AccessRegimeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "short_name", "jurisdiction", "application_fee", "last_verified"]
     list_filter = ["jurisdiction"]
     search_fields = ["code", "name_en", "name_fr", "short_name"]
@@ -68,7 +71,8 @@ class AccessRegimeAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "jurisdiction", "name_en", "name_fr", "short_name",
                            "placeholder", ("citation", "citation_fr"),
-                           ("applies_to", "applies_to_fr")]}),
+                           ("applies_to", "applies_to_fr"),
+                           ("requests_go_to_en", "requests_go_to_fr")]}),
         (_("Letters"), {"fields": [("addressee_en", "addressee_fr"),
                                    ("letter_basis_en", "letter_basis_fr")]}),
         (_("Fees"), {"fields": ["application_fee", "application_fee_section",
@@ -94,13 +98,23 @@ class AccessRegimeAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(RegimeRuleSet)
+class RegimeRuleSetAdmin(SimpleHistoryAdmin):
+    """Rule sets are edited with their regime; here each keeps its own history."""
+
+    list_display = ["__str__", "response_days", "day_kind", "last_verified"]
+    list_filter = ["regime__jurisdiction"]
+    list_select_related = ["regime"]
+    fields = RegimeRuleSetInline.fields
+
+
 class DirectoryImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_("The format export_directory writes."))
     dry_run = forms.BooleanField(label=_("Only check, import nothing"), required=False)
 
 
 @admin.register(PoliceService)
-class PoliceServiceAdmin(admin.ModelAdmin):
+class PoliceServiceAdmin(SimpleHistoryAdmin):
     list_display = ["name_en", "province", "kind", "regime", "known_alpr", "active"]
     list_filter = ["province", "kind", "known_alpr", "active", "regime"]
     search_fields = ["name_en", "name_fr", "short_name", "hq_city", "slug"]
@@ -112,11 +126,11 @@ class PoliceServiceAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name_en", "name_fr", "short_name", "slug", "kind", "province",
                            "hq_city", ("latitude", "longitude"), "website", "regime", "parent",
-                           "active"]}),
+                           "police_of_jurisdiction", "active"]}),
         (_("ALPR"), {"fields": ["known_alpr", "known_alpr_note"]}),
         (_("How to file (each fact with its source and the day it was checked)"), {
             "fields": [(f, f"{f}_source", f"{f}_checked") for f in PoliceService.FILING_FACTS]
-            + ["identification_required_fr", "filing_warnings_fr"]}),
+            + [f"{f}_fr" for f in PoliceService.TRANSLATED_FACTS]}),
         (_("Sources"), {"fields": ["source_urls", "notes", "created_at", "updated_at"]}),
     ]  # fmt: skip
 
@@ -182,6 +196,25 @@ class PoliceServiceAdmin(admin.ModelAdmin):
         return response
 
 
+@admin.register(Municipality)
+class MunicipalityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "province", "policed_by", "population"]
+    list_filter = ["province"]
+    search_fields = ["name", "name_fr", "slug", "policed_by__name_en"]
+    list_select_related = ["policed_by"]
+    autocomplete_fields = ["policed_by"]
+    fields = [
+        ("name", "name_fr"),
+        "slug",
+        "province",
+        ("latitude", "longitude"),
+        ("population", "land_area_km2", "csduid"),
+        "policed_by",
+        "source",
+        "location_source",
+    ]
+
+
 class RecordCategoryInline(admin.StackedInline):
     model = RecordCategory
     extra = 0
@@ -206,6 +239,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["police_service", "field", "status", "proposed_by", "proposed_at"]
+    list_filter = ["status", "target"]
+    search_fields = ["police_service__name_en", "field", "proposed_value"]
+    list_select_related = ["police_service", "proposed_by"]
 
 
 @admin.register(Claim)

@@ -21,6 +21,7 @@ class RequestsAppConfig(AppConfig):
         "accessregime",
         "regimeruleset",
         "policeservice",
+        "municipality",
         "campaign",
         "recordcategory",
         "claim",
@@ -28,6 +29,7 @@ class RequestsAppConfig(AppConfig):
         "accessrequest",
         "requestevent",
         "lettertemplate",
+        "correction",
         "comment",
         "helpwanted",
     )

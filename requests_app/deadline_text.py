@@ -3,7 +3,7 @@ the request page and printed by the `due_date` command (the engine itself is pur
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .deadlines import BUSINESS, CALENDAR, RESPONSE, DueDate
 
@@ -12,8 +12,55 @@ def _day(day) -> str:
     return formats.date_format(day, "l j F Y")
 
 
+# The engine names days in English (it is pure); pages and the command say them in the
+# reader's language. Every name the engine can give is here (a test checks it).
+DAY_NAMES = {
+    "New Year's Day": gettext_lazy("New Year's Day"),
+    "Family Day": gettext_lazy("Family Day"),
+    "Louis Riel Day": gettext_lazy("Louis Riel Day"),
+    "Islander Day": gettext_lazy("Islander Day"),
+    "Nova Scotia Heritage Day": gettext_lazy("Nova Scotia Heritage Day"),
+    "Yukon Heritage Day": gettext_lazy("Yukon Heritage Day"),
+    "Good Friday": gettext_lazy("Good Friday"),
+    "Easter Monday": gettext_lazy("Easter Monday"),
+    "Victoria Day": gettext_lazy("Victoria Day"),
+    "National Indigenous Peoples Day": gettext_lazy("National Indigenous Peoples Day"),
+    "Fête nationale du Québec": gettext_lazy("Fête nationale du Québec"),
+    "Canada Day": gettext_lazy("Canada Day"),
+    "Nunavut Day": gettext_lazy("Nunavut Day"),
+    "British Columbia Day": gettext_lazy("British Columbia Day"),
+    "Alberta Heritage Day": gettext_lazy("Alberta Heritage Day"),
+    "New Brunswick Day": gettext_lazy("New Brunswick Day"),
+    "Saskatchewan Day": gettext_lazy("Saskatchewan Day"),
+    "Terry Fox Day": gettext_lazy("Terry Fox Day"),
+    "Civic Holiday": gettext_lazy("Civic Holiday"),
+    "Discovery Day": gettext_lazy("Discovery Day"),
+    "Labour Day": gettext_lazy("Labour Day"),
+    "National Day for Truth and Reconciliation": gettext_lazy(
+        "National Day for Truth and Reconciliation"
+    ),
+    "Thanksgiving Day": gettext_lazy("Thanksgiving Day"),
+    "Remembrance Day": gettext_lazy("Remembrance Day"),
+    "Christmas Day": gettext_lazy("Christmas Day"),
+    "Boxing Day": gettext_lazy("Boxing Day"),
+    "Sunday (a holiday)": gettext_lazy("Sunday (a holiday)"),
+    "Saturday (a holiday under the statute)": gettext_lazy(
+        "Saturday (a holiday under the statute)"
+    ),
+    "Saturday (office closed)": gettext_lazy("Saturday (office closed)"),
+    "Saturday (not a working day)": gettext_lazy("Saturday (not a working day)"),
+}
+
+
+def day_name(name: str) -> str:
+    """The engine's name of a day ("Good Friday", "Christmas Day / Boxing Day") in the
+    reader's language."""
+    return " / ".join(str(DAY_NAMES.get(part, part)) for part in name.split(" / "))
+
+
 def _holiday(note) -> str:
-    return f"{note.name} ({_('not confirmed')})" if note.unconfirmed else note.name
+    name = day_name(note.name)
+    return f"{name} ({_('not confirmed')})" if note.unconfirmed else name
 
 
 def deadline_steps(due: DueDate) -> list[str]:
@@ -88,7 +135,7 @@ def unconfirmed_steps(due: DueDate) -> list[str]:
     """What rests on a rule the sources do not confirm, and what the other reading gives."""
     steps = []
     if due.unconfirmed:
-        days = ", ".join(f"{_day(n.day)} ({n.name})" for n in due.unconfirmed)
+        days = ", ".join(f"{_day(n.day)} ({day_name(n.name)})" for n in due.unconfirmed)
         if due.purpose == RESPONSE:
             text = _(
                 "Not confirmed: %(days)s. For an answer the site reads them as days that do "

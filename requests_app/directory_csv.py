@@ -20,7 +20,14 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from .models import AccessRegime, Campaign, PoliceService, RecordCategory, RegimeRuleSet
+from .models import (
+    AccessRegime,
+    Campaign,
+    Municipality,
+    PoliceService,
+    RecordCategory,
+    RegimeRuleSet,
+)
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 
@@ -44,8 +51,8 @@ SERVICE_COLUMNS = [
         for fact in PoliceService.FILING_FACTS
         for suffix in ("", "_source", "_checked")
     ],
-    "identification_required_fr",
-    "filing_warnings_fr",
+    *[f"{fact}_fr" for fact in PoliceService.TRANSLATED_FACTS],
+    "police_of_jurisdiction",
     "active",
     "source_urls",
     "notes",
@@ -62,6 +69,21 @@ RULE_SET_COLUMNS = [
         for f in RegimeRuleSet._meta.get_fields()
         if f.concrete and f.name not in ("id", "regime")
     ],
+]
+
+MUNICIPALITY_COLUMNS = [
+    "slug",
+    "name",
+    "name_fr",
+    "province",
+    "latitude",
+    "longitude",
+    "population",
+    "land_area_km2",
+    "csduid",
+    "policed_by_slug",
+    "source",
+    "location_source",
 ]
 
 Progress = Callable[[int, int], None]
@@ -191,6 +213,19 @@ class RuleSetRowForm(forms.ModelForm):
         fields = ["regime", *RULE_SET_COLUMNS[1:]]
 
 
+class MunicipalityRowForm(forms.ModelForm):
+    policed_by = forms.ModelChoiceField(
+        queryset=PoliceService.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "no police service has the slug %(value)s"},
+    )
+
+    class Meta:
+        model = Municipality
+        # The file's columns, the police service named by its slug.
+        fields = [column.removesuffix("_slug") for column in MUNICIPALITY_COLUMNS]
+
+
 def service_row(service: PoliceService) -> dict[str, str]:
     row = {}
     for column in SERVICE_COLUMNS:
@@ -213,6 +248,18 @@ def regime_row(regime: AccessRegime) -> dict[str, str]:
 def rule_set_row(rule_set: RegimeRuleSet) -> dict[str, str]:
     row = {column: _cell(getattr(rule_set, column, None)) for column in RULE_SET_COLUMNS[1:]}
     return {"regime_code": rule_set.regime.code, **row}
+
+
+def municipality_row(municipality: Municipality) -> dict[str, str]:
+    row = {}
+    for column in MUNICIPALITY_COLUMNS:
+        if column == "policed_by_slug":
+            row[column] = municipality.policed_by.slug if municipality.policed_by_id else ""
+        elif column in ("latitude", "longitude"):
+            row[column] = _coordinate(Decimal(getattr(municipality, column)))
+        else:
+            row[column] = _cell(getattr(municipality, column))
+    return row
 
 
 def _read_csv(source) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -265,9 +312,13 @@ class _Plan:
     parent_slug: str = ""
 
 
+# CSV columns that name a related row, and the form field each fills.
+RELATED_COLUMNS = {"regime_code": "regime", "policed_by_slug": "policed_by"}
+
+
 def _plan_row(line, key, form, before, row_of) -> tuple[_Plan | None, list[str]]:
     if not form.is_valid():
-        return None, _form_messages(form, {"regime": "regime_code"})
+        return None, _form_messages(form, {v: k for k, v in RELATED_COLUMNS.items()})
     instance = form.save(commit=False)
     if before is None:
         state = "created"
@@ -296,7 +347,7 @@ def _services_plan(rows, progress: Progress | None) -> tuple[list[_Plan], list[R
         data.update(row)
         data["slug"] = slug
         data["regime"] = data.pop("regime_code", "")
-        for name in ("accepts_cards", "active"):
+        for name in ("accepts_cards", "police_of_jurisdiction", "active"):
             data[name] = _parse_yes_no(data.get(name, ""))
         data.setdefault("active", "true")
         data["active"] = data["active"] or "true"
@@ -348,8 +399,19 @@ def _count(report: ImportReport, plans: Iterable[_Plan]) -> None:
         setattr(report, plan.state, getattr(report, plan.state) + 1)
 
 
+# The reason each import gives in the directory's history (django-simple-history); the
+# admin's import also records who ran it.
+CSV_IMPORT = "CSV import"
+SHIPPED_DATA = "shipped reference data"
+
+
 def directory_import(
-    source, *, dry_run: bool = False, progress: Progress | None = None, only_missing: bool = False
+    source,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    only_missing: bool = False,
+    change_reason: str = CSV_IMPORT,
 ) -> ImportReport:
     """Upsert police services from CSV; raises DirectoryImportError with every bad row.
 
@@ -375,17 +437,16 @@ def directory_import(
         raise DirectoryImportError(report)
     _count(report, plans)
     if not dry_run:
-        _apply_services(plans)
+        _apply_services(plans, change_reason)
     return report
 
 
 @transaction.atomic
-def _apply_services(plans: list[_Plan]) -> None:
-    saved = {}
+def _apply_services(plans: list[_Plan], change_reason: str) -> None:
     for plan in plans:
+        plan.form.instance._change_reason = change_reason
         if plan.state != "unchanged":
             plan.form.save()
-        saved[plan.form.instance.slug] = plan
     parents = {
         s.slug: s for s in PoliceService.objects.filter(slug__in={p.parent_slug for p in plans})
     }
@@ -410,14 +471,34 @@ def directory_export(stream, services: Iterable[PoliceService] | None = None) ->
     return count
 
 
-def _import_keyed(source, *, form_class, key_of, lookup, row_of, columns, only_missing):
-    """Upsert rows of a simple table (regimes, rule sets) keyed by `key_of(row)`."""
+def _import_keyed(
+    source,
+    *,
+    form_class,
+    key_of,
+    lookup,
+    row_of,
+    columns,
+    only_missing,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    change_reason: str = CSV_IMPORT,
+):
+    """Upsert rows of a simple table (regimes, rule sets, municipalities) keyed by
+    `key_of(row)`: every row is checked, and any bad one means nothing is written."""
     header, rows = _read_csv(source)
-    report = ImportReport(total=len(rows))
+    report = ImportReport(total=len(rows), dry_run=dry_run)
     report.errors = _header_errors(header, columns, set(columns[:1]))
     plans = []
     seen: dict[str, int] = {}
-    for line, row in rows if not report.errors else []:
+    for done, (line, row) in enumerate(rows if not report.errors else [], start=1):
+        if progress:
+            progress(done, len(rows))
+        if row.pop("__extra__", None):
+            report.errors.append(
+                RowError(line, key_of(row), ["the row has more cells than the header"])
+            )
+            continue
         key = key_of(row)
         if key in seen:
             report.errors.append(RowError(line, key, [f"also on line {seen[key]}"]))
@@ -429,8 +510,9 @@ def _import_keyed(source, *, form_class, key_of, lookup, row_of, columns, only_m
             continue
         data = row_of(instance) if instance else {}
         data.update(row)
-        if "regime_code" in data:
-            data["regime"] = data.pop("regime_code")
+        for column, field_name in RELATED_COLUMNS.items():
+            if column in data:
+                data[field_name] = data.pop(column)
         _booleans_for_form(form_class._meta.model, data)
         before = row_of(instance) if instance else None
         plan, messages = _plan_row(line, key, form_class(data, instance=instance), before, row_of)
@@ -441,11 +523,50 @@ def _import_keyed(source, *, form_class, key_of, lookup, row_of, columns, only_m
     if report.errors:
         raise DirectoryImportError(report)
     _count(report, plans)
-    with transaction.atomic():
-        for plan in plans:
-            if plan.state != "unchanged":
-                plan.form.save()
+    if not dry_run:
+        with transaction.atomic():
+            for plan in plans:
+                if plan.state != "unchanged":
+                    plan.form.instance._change_reason = change_reason
+                    plan.form.save()
     return report
+
+
+def municipalities_import(
+    source,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    only_missing: bool = False,
+    change_reason: str = CSV_IMPORT,
+) -> ImportReport:
+    """Upsert municipalities by slug from CSV (the export_municipalities format); raises
+    DirectoryImportError with every bad row, and then writes nothing."""
+    return _import_keyed(
+        source,
+        form_class=MunicipalityRowForm,
+        key_of=lambda row: row.get("slug", ""),
+        lookup=lambda row: (
+            Municipality.objects.select_related("policed_by").filter(slug=row.get("slug")).first()
+        ),
+        row_of=municipality_row,
+        columns=MUNICIPALITY_COLUMNS,
+        only_missing=only_missing,
+        dry_run=dry_run,
+        progress=progress,
+        change_reason=change_reason,
+    )
+
+
+def municipalities_export(stream) -> int:
+    """Write every municipality in the import format; returns how many rows were written."""
+    writer = csv.DictWriter(stream, fieldnames=MUNICIPALITY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for municipality in Municipality.objects.select_related("policed_by").order_by("slug"):
+        writer.writerow(municipality_row(municipality))
+        count += 1
+    return count
 
 
 def _rule_set_lookup(row):
@@ -472,6 +593,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR, only_missing: bool = True)
         row_of=regime_row,
         columns=REGIME_COLUMNS,
         only_missing=only_missing,
+        change_reason=SHIPPED_DATA,
     )
     reports["rule sets"] = _import_keyed(
         (data_dir / "regime_rule_sets.csv").read_text(encoding="utf-8"),
@@ -481,9 +603,17 @@ def reference_data_load(*, data_dir: Path = DATA_DIR, only_missing: bool = True)
         row_of=rule_set_row,
         columns=RULE_SET_COLUMNS,
         only_missing=only_missing,
+        change_reason=SHIPPED_DATA,
     )
     reports["police services"] = directory_import(
-        (data_dir / "police_services.csv").read_text(encoding="utf-8"), only_missing=only_missing
+        (data_dir / "police_services.csv").read_text(encoding="utf-8"),
+        only_missing=only_missing,
+        change_reason=SHIPPED_DATA,
+    )
+    reports["municipalities"] = municipalities_import(
+        (data_dir / "municipalities.csv").read_text(encoding="utf-8"),
+        only_missing=only_missing,
+        change_reason=SHIPPED_DATA,
     )
     reports["campaigns"] = campaigns_load(data_dir / "campaigns.json")
     return reports

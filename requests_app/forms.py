@@ -31,7 +31,7 @@ class DateInput(forms.DateInput):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or city"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name, municipality or province"), required=False, max_length=100)
     province = forms.ChoiceField(
         label=_("Province or territory"),
         required=False,
@@ -324,6 +324,46 @@ class FindingsFilterForm(forms.Form):
         label=_("Vendor"), required=False, choices=[("", _("All")), *Vendor.choices]
     )
     sort = forms.CharField(required=False, max_length=40)
+
+
+class CorrectionForm(forms.Form):
+    fact = forms.ChoiceField(label=_("Which fact"))
+    proposed_value = forms.CharField(
+        label=_("Correct value"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For yes/no facts, write yes or no; for amounts, a number such as 5.00."),
+    )
+    source_url = forms.URLField(
+        label=_("Source (web page)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The official page that states it."),
+    )
+    letter = forms.FileField(
+        label=_("Or the letter the service sent you"),
+        required=False,
+        help_text=_("PDF, image or e-mail (.eml). Only organizers and you can see it."),
+    )
+    note = forms.CharField(
+        label=_("Anything organizers should know (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, facts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fact"].choices = [
+            (str(group), [(key, label) for key, label, _current in items])
+            for group, _prefix, items in facts
+        ]
+
+
+class CorrectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 
 
 class OwnIdsForm(forms.Form):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -21,41 +21,99 @@ from .models import (
     Claim,
     ClaimHelper,
     Comment,
+    Correction,
     Finding,
     FindingField,
     HelpWanted,
+    Municipality,
     PoliceService,
     RegimeRuleSet,
     Release,
     RequestEvent,
+    RouteStatus,
     TargetActivity,
     Visibility,
     Watch,
 )
 from .models.appeals import Outcome, Stage
-from .models.directory import Province, search_key
+from .models.directory import Province, in_language, search_key
 from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
+
+
+def _search_words(query: str) -> list[str]:
+    """The words a search looks for; a hyphen separates words, so "Dollard-des-Ormeaux"
+    finds "Dollard-Des Ormeaux"."""
+    return search_key(query).replace("-", " ").split()
+
+
+def provinces_named(query: str) -> list[str]:
+    """The province codes whose English or French name (or code) is the query, accents and
+    case aside: "Quebec" and "Québec" both name QC."""
+    key = " ".join(search_key(query).split())
+    if not key:
+        return []
+    codes = []
+    for code, label in Province.choices:
+        with translation.override("fr"):
+            french = str(label)
+        with translation.override("en"):
+            english = str(label)
+        if key in (code.lower(), search_key(english), search_key(french)):
+            codes.append(code)
+    return codes
+
+
+def municipalities_matching(query: str) -> QuerySet[Municipality]:
+    """Municipalities whose name holds every word of the query, accents and case aside."""
+    words = _search_words(query)
+    if not words:
+        return Municipality.objects.none()
+    found = Municipality.objects.all()
+    for word in words:
+        found = found.filter(search_text__contains=word)
+    return found
 
 
 def directory_services(
     *, province: str = "", kind: str = "", query: str = ""
 ) -> QuerySet[PoliceService]:
-    """Active police services for the public directory, filtered as asked."""
+    """Active police services for the public directory, filtered as asked. The query finds
+    a service by its names and headquarters city, by a municipality it polices ("Cambridge"
+    finds Waterloo Regional Police), or by a province's name in either language."""
     services = PoliceService.objects.filter(active=True).select_related("regime")
     if province:
         services = services.filter(province=province)
     if kind:
         services = services.filter(kind=kind)
-    for word in search_key(query).split():
-        services = services.filter(search_text__contains=word)
+    words = _search_words(query)
+    if words:
+        named = Q()
+        for word in words:
+            named &= Q(search_text__contains=word)
+        services = services.filter(
+            named
+            | Q(pk__in=municipalities_matching(query).values("policed_by"))
+            | Q(province__in=provinces_named(query))
+        )
     return services.order_by("province", "name_en")
 
 
-def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
-    """The directory's rows: each service with its status in the campaign, and whether this
-    viewer may claim it from the list."""
+def places_policed(services, query: str) -> dict[int, list[str]]:
+    """For the directory's rows: the municipalities matching the query that each service
+    polices, so the page says why a service came up."""
+    ids = [service.pk for service in services]
+    places: dict[int, list[str]] = {}
+    for municipality in municipalities_matching(query).filter(policed_by__in=ids):
+        places.setdefault(municipality.policed_by_id, []).append(municipality.display_name)
+    return places
+
+
+def directory_rows(services, campaign: Campaign | None, user, query: str = "") -> list[dict]:
+    """The directory's rows: each service with its status in the campaign, whether this
+    viewer may claim it from the list, and the searched municipalities it polices."""
     statuses = target_statuses(campaign) if campaign else {}
+    places = places_policed(services, query) if query else {}
     appeals = appeal_states(campaign) if campaign else {}
     labels = dict(TargetStatus.choices)
     rows = []
@@ -68,6 +126,7 @@ def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
                 "status_label": labels[status],
                 "appeal": appeal_words(appeals.get(service.pk)),
                 "may_claim": user.is_authenticated and status == TargetStatus.UNCLAIMED,
+                "places": places.get(service.pk, []),
             }
         )
     return rows
@@ -76,9 +135,54 @@ def directory_rows(services, campaign: Campaign | None, user) -> list[dict]:
 def service_for_page(slug: str) -> PoliceService:
     return (
         PoliceService.objects.select_related("regime", "parent")
-        .prefetch_related("regime__rule_sets", "divisions")
+        .prefetch_related(
+            "regime__rule_sets",
+            "divisions",
+            Prefetch("municipalities", queryset=Municipality.objects.order_by("name")),
+        )
         .get(slug=slug)
     )
+
+
+def route_totals() -> dict:
+    """How many active services have each route status: the guide's and the README's totals."""
+    counts = dict.fromkeys(RouteStatus, 0)
+    for service in PoliceService.objects.filter(active=True).only(
+        *PoliceService.ROUTE_FACTS, *[f"{name}_source" for name in PoliceService.ROUTE_FACTS]
+    ):
+        counts[service.route_status()] += 1
+    return {
+        "services": sum(counts.values()),
+        "confirmed": counts[RouteStatus.CONFIRMED],
+        "by_status": [(status.label, counts[status]) for status in RouteStatus],
+    }
+
+
+def filing_guidance(service: PoliceService) -> dict:
+    """What the letter page tells a volunteer about where to send the request: the confirmed
+    routes, and when there is none, what to do instead (the service's website and main
+    address where known, the FOI coordinator, and the law's rule on where requests go)."""
+    status = service.route_status()
+    regime = service.regime
+    confirmed = service.confirmed_routes()
+    route_facts = [f for f in service.filing_facts() if f["name"] in service.ROUTE_FACTS]
+    return {
+        "status": status,
+        "status_label": status.label,
+        "has_route": status == RouteStatus.CONFIRMED,
+        # The letter page offers to write to the e-mail address only when it is confirmed.
+        "email_confirmed": "foi_email" in confirmed,
+        "routes": [f for f in route_facts if f["name"] in confirmed],
+        # Recorded but not usable as they are: unconfirmed, or an address missing its code.
+        "leads": [f for f in route_facts if f["known"] and f["name"] not in confirmed],
+        "website": service.website,
+        "main_address": ", ".join(
+            part for part in (service.hq_city, service.get_province_display()) if part
+        ),
+        "law": regime.name,
+        "requests_go_to": regime.requests_go_to,
+        "applies_to": in_language(regime, "applies_to"),
+    }
 
 
 def regimes_for_guide() -> QuerySet[AccessRegime]:
@@ -679,6 +783,32 @@ def releases_search(query: str) -> QuerySet[Release]:
     for word in query.split():
         releases = releases.filter(stored__text__icontains=word)
     return releases
+
+
+# --- Corrections from the field ------------------------------------------------------------
+
+
+def corrections_visible_to(user) -> QuerySet[Correction]:
+    """Organizers see every correction; a volunteer sees their own; others none."""
+    corrections = Correction.objects.select_related(
+        "police_service", "regime", "rule_set__regime", "proposed_by", "decided_by"
+    )
+    if is_organizer(user):
+        return corrections
+    if user.is_authenticated:
+        return corrections.filter(proposed_by=user)
+    return corrections.none()
+
+
+def corrections_to_review() -> list[dict]:
+    """The organizers' queue, oldest first: each pending correction beside the value on
+    record now (which may have changed since it was proposed)."""
+    pending = Correction.objects.filter(status=Correction.Status.PENDING).select_related(
+        "police_service__regime", "regime", "rule_set__regime", "proposed_by"
+    )
+    from .directory_csv import _cell
+
+    return [{"correction": c, "value_now": _cell(getattr(c.corrected, c.field))} for c in pending]
 
 
 # --- Coordination ---------------------------------------------------------------------------

@@ -51,6 +51,10 @@ urlpatterns += [
 ]
 
 urlpatterns += [
+    path("services/<slug:slug>/corrections/new/", views.correction_new, name="correction_new"),
+    path("corrections/", views.corrections_queue, name="corrections"),
+    path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
+    path("corrections/<int:pk>/letter/", views.correction_letter, name="correction_letter"),
     path("requests/<int:pk>/appeal/", views.appeal_open, name="appeal_open"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal"),
     path("appeals/<int:pk>/letter/", views.appeal_letter, name="appeal_letter"),

@@ -2,7 +2,17 @@ from .accounts import User
 from .appeals import Appeal, AppealEvent, AppealGround, Outcome, Stage
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
 from .comments import Comment, HelpWanted, Notification, TeamMessage, Visibility, Watch
-from .directory import AccessRegime, Answer, DayKind, PoliceService, Province, RegimeRuleSet
+from .corrections import Correction
+from .directory import (
+    AccessRegime,
+    Answer,
+    DayKind,
+    PoliceService,
+    Province,
+    RegimeRuleSet,
+    RouteStatus,
+)
+from .municipalities import Municipality
 from .releases import (
     Finding,
     FindingField,
@@ -32,6 +42,7 @@ __all__ = [
     "Claim",
     "ClaimHelper",
     "Comment",
+    "Correction",
     "DayKind",
     "DigestSent",
     "Finding",
@@ -40,6 +51,7 @@ __all__ = [
     "HelpWanted",
     "LetterTemplate",
     "Method",
+    "Municipality",
     "Notification",
     "Outcome",
     "PoliceService",
@@ -49,6 +61,7 @@ __all__ = [
     "Release",
     "ReleaseDecision",
     "RequestEvent",
+    "RouteStatus",
     "Stage",
     "Status",
     "StoredFile",

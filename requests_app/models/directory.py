@@ -1,5 +1,6 @@
 """The directory: access-to-information regimes, their dated time rules, police services."""
 
+import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..choices import Answer, DayKind, DeemedRefusalReview
 
@@ -55,6 +57,29 @@ class Province(models.TextChoices):
     QC = "QC", _("Quebec")
     SK = "SK", _("Saskatchewan")
     YT = "YT", _("Yukon")
+
+
+class RouteStatus(models.TextChoices):
+    """How far a service's way to file is known, from its route facts (e-mail, portal, postal
+    address) and their sources."""
+
+    CONFIRMED = "confirmed", _("Confirmed route")
+    INCOMPLETE = "incomplete", _("Route incomplete")
+    UNCONFIRMED = "unconfirmed", _("Unconfirmed leads only")
+    NONE = "none", _("No route known")
+
+
+# A Canadian postal code (A1A 1A1) at the end of an address's city line.
+POSTAL_CODE = re.compile(r"\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b")
+# The marker, in a fact's source, of a value no official page confirmed.
+UNCONFIRMED_MARK = "UNCONFIRMED"
+
+
+def is_mailing_address(text: str) -> bool:
+    """A postal address a letter can be sent to: a postal code, and a street or box number
+    besides it."""
+    without_code = POSTAL_CODE.sub("", text)
+    return bool(POSTAL_CODE.search(text)) and any(c.isdigit() for c in without_code)
 
 
 class Recourse(models.TextChoices):
@@ -117,6 +142,16 @@ class AccessRegime(models.Model):
     )
     applies_to = models.TextField(_("bodies it covers"), blank=True)
     applies_to_fr = models.TextField(_("bodies it covers (French)"), blank=True)
+    requests_go_to_en = models.TextField(
+        _("where requests go (English)"),
+        blank=True,
+        help_text=_(
+            "The law's rule on which body receives a request, in plain words, e.g. in Ontario "
+            "the police service board is the institution. Shown when a service's own route "
+            "is not known."
+        ),
+    )
+    requests_go_to_fr = models.TextField(_("where requests go (French)"), blank=True)
     letter_basis_en = models.CharField(
         _("what a letter cites instead of a law (English)"),
         max_length=255,
@@ -233,6 +268,8 @@ class AccessRegime(models.Model):
     notes = models.TextField(
         _("research notes"), blank=True, help_text=_("Seen by organizers only.")
     )
+    # Who changed what and when: admin edits, imports and accepted corrections.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("access regime")
@@ -301,6 +338,10 @@ class AccessRegime(models.Model):
     @property
     def sources(self) -> list[str]:
         return split_sources(self.source_urls)
+
+    @property
+    def requests_go_to(self) -> str:
+        return in_language(self, "requests_go_to_en")
 
     @property
     def law_unconfirmed(self) -> bool:
@@ -424,6 +465,7 @@ class RegimeRuleSet(models.Model):
     )
 
     objects = RegimeRuleSetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("time rule set")
@@ -638,6 +680,10 @@ class PoliceService(models.Model):
     accepts_cards = models.BooleanField(_("accepts payment cards"), null=True, blank=True)
     accepts_cards_source = models.CharField(_("source"), max_length=500, blank=True)
     accepts_cards_checked = models.DateField(_("checked on"), null=True, blank=True)
+    payment_methods = models.TextField(_("how to pay"), blank=True)
+    payment_methods_fr = models.TextField(_("how to pay (French)"), blank=True)
+    payment_methods_source = models.CharField(_("source"), max_length=500, blank=True)
+    payment_methods_checked = models.DateField(_("checked on"), null=True, blank=True)
     identification_required = models.TextField(_("identification asked for"), blank=True)
     identification_required_fr = models.TextField(
         _("identification asked for (French)"), blank=True
@@ -649,6 +695,14 @@ class PoliceService(models.Model):
     filing_warnings_source = models.CharField(_("source"), max_length=500, blank=True)
     filing_warnings_checked = models.DateField(_("checked on"), null=True, blank=True)
 
+    police_of_jurisdiction = models.BooleanField(
+        _("police of jurisdiction of its province"),
+        default=False,
+        help_text=_(
+            "Polices the places of its province that have no police of their own (the OPP, "
+            "the SQ, the RCMP division): cameras there are attributed to it."
+        ),
+    )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Untick when a service merges or dissolves.")
     )
@@ -660,6 +714,7 @@ class PoliceService(models.Model):
     search_text = models.CharField(max_length=600, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
 
     FILING_FACTS = [
         "foi_email",
@@ -668,9 +723,14 @@ class PoliceService(models.Model):
         "filing_fee",
         "fee_payable_to",
         "accepts_cards",
+        "payment_methods",
         "identification_required",
         "filing_warnings",
     ]
+    # The facts written in words: each has a French twin, `<fact>_fr`.
+    TRANSLATED_FACTS = ["payment_methods", "identification_required", "filing_warnings"]
+    # The facts that are a way to send a request.
+    ROUTE_FACTS = ["foi_email", "foi_portal_url", "foi_postal_address"]
 
     class Meta:
         verbose_name = _("police service")
@@ -693,6 +753,12 @@ class PoliceService(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="service_not_own_parent"
+            ),
+            # Each province has one police for the places without police of their own.
+            models.UniqueConstraint(
+                fields=["province"],
+                condition=Q(police_of_jurisdiction=True),
+                name="one_police_of_jurisdiction_per_province",
             ),
         ]
 
@@ -749,6 +815,13 @@ class PoliceService(models.Model):
         Branch answers for every division), otherwise the service itself."""
         return self.parent if self.parent_id else self
 
+    def fact_is_known(self, name: str) -> bool:
+        return getattr(self, name) not in (None, "")
+
+    def fact_is_unconfirmed(self, name: str) -> bool:
+        """A recorded fact that no official page confirmed: its source says UNCONFIRMED."""
+        return UNCONFIRMED_MARK in getattr(self, f"{name}_source").upper()
+
     def filing_facts(self) -> list[dict]:
         """Each way-to-file fact with its label, value, source and date checked.
 
@@ -758,7 +831,7 @@ class PoliceService(models.Model):
         facts = []
         for name in self.FILING_FACTS:
             value = getattr(self, name)
-            if name in ("filing_warnings", "identification_required"):
+            if name in self.TRANSLATED_FACTS:
                 value = in_language(self, name)
             from_law = False
             if value in (None, "") and name == "filing_fee":
@@ -772,9 +845,32 @@ class PoliceService(models.Model):
                     "label": self._meta.get_field(name).verbose_name,
                     "value": value,
                     "known": known,
+                    "unconfirmed": known and not from_law and self.fact_is_unconfirmed(name),
                     "from_law": from_law and known,
                     "source": "" if from_law else getattr(self, f"{name}_source"),
                     "checked": None if from_law else getattr(self, f"{name}_checked"),
                 }
             )
         return facts
+
+    def confirmed_routes(self) -> list[str]:
+        """The route facts an official page confirmed and a letter can use as they are."""
+        routes = []
+        for name in self.ROUTE_FACTS:
+            if not self.fact_is_known(name) or self.fact_is_unconfirmed(name):
+                continue
+            if name == "foi_postal_address" and not is_mailing_address(self.foi_postal_address):
+                continue
+            routes.append(name)
+        return routes
+
+    def route_status(self) -> RouteStatus:
+        """Confirmed: an e-mail, a portal or a full postal address confirmed on an official
+        page. Incomplete: a confirmed address that lacks what a letter needs. Unconfirmed:
+        only leads no official page confirmed. None: nothing recorded."""
+        if self.confirmed_routes():
+            return RouteStatus.CONFIRMED
+        known = [name for name in self.ROUTE_FACTS if self.fact_is_known(name)]
+        if any(not self.fact_is_unconfirmed(name) for name in known):
+            return RouteStatus.INCOMPLETE
+        return RouteStatus.UNCONFIRMED if known else RouteStatus.NONE

@@ -23,6 +23,12 @@ from .coordination import (
     watch,
     watch_stop,
 )
+from .corrections import (
+    correction_decide,
+    correction_letter,
+    correction_new,
+    corrections_queue,
+)
 from .directory import directory, guide, service_detail
 from .releases import (
     findings,
@@ -57,6 +63,10 @@ __all__ = [
     "claim_remind",
     "comment_create",
     "comment_hide",
+    "correction_decide",
+    "correction_letter",
+    "correction_new",
+    "corrections_queue",
     "directory",
     "event_attachment",
     "findings",

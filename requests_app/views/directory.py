@@ -25,7 +25,9 @@ def directory(request):
     context = {
         "form": form,
         "services": services,
-        "rows": selectors.directory_rows(services, campaign, request.user),
+        "rows": selectors.directory_rows(
+            services, campaign, request.user, query=filters.get("q", "")
+        ),
         "campaign": campaign,
         "campaigns": selectors.open_campaigns(),
     }
@@ -81,5 +83,6 @@ def guide(request):
         "chosen": chosen,
         "chosen_rule_set": chosen.regime.rule_set_on(today) if chosen else None,
         "regimes": regimes,
+        "routes": selectors.route_totals(),
     }
     return render(request, "requests_app/guide.html", context)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import letters
+from .. import letters, selectors
 from ..deadline_text import deadline_steps
 from ..forms import AppealOpenForm, FilingForm, LetterForm, ReleaseUploadForm, StatusEventForm
 from ..models import AccessRequest, RequestEvent, User
@@ -52,6 +52,7 @@ def letter(request, slug):
         "filing": FilingForm(campaign=campaign, initial=form.filing_initial(text)),
         "mailto": letters.mailto(service, text) if text else "",
         "open_request": request_services.open_request_for(campaign, service),
+        "guidance": selectors.filing_guidance(service),
     }
     return render(request, "requests_app/letter.html", context)
 

@@ -42,7 +42,7 @@
         suggestion.textContent = data.error || "";
         if (data.service && service && !service.dataset.touched) {
           service.value = String(data.service.id);
-          suggestion.textContent = data.service.name;
+          suggestion.textContent = data.service.name + ". " + data.service.reason;
         }
         duplicates.replaceChildren();
         (data.duplicates || []).forEach(function (d) {

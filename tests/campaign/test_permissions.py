@@ -60,6 +60,10 @@ def test_the_permission_matrix(world, alice, bob, olivia):
         "/me/profile/": {"anonymous": 302, "alice": 200, "bob": 200, "olivia": 200},
         "/dashboard/": {"anonymous": 302, "alice": 403, "bob": 403, "olivia": 200},
         "/moderation/": {"anonymous": 302, "alice": 403, "bob": 403, "olivia": 200},
+        "/corrections/": {"anonymous": 302, "alice": 403, "bob": 403, "olivia": 200},
+        "/services/toronto-police-service/corrections/new/": {
+            "anonymous": 302, "alice": 200, "bob": 200, "olivia": 200,
+        },
         "/admin/": {"anonymous": 302, "alice": 302, "bob": 302, "olivia": 200},
         # Anyone else gets the request's public page (tested in test_requests).
         request.get_absolute_url(): {"anonymous": 200, "alice": 200, "bob": 200, "olivia": 200},

@@ -81,7 +81,12 @@ def test_it_imports_areas_repairs_rejects_and_reports(
     assert "Springfield" in output  # unmatched feature
     assert "Barrie Police Service" in output  # service still without an area
     assert "5/5 features" in output
-    assert suggest_service(43.7, -79.3) == (toronto, "area")
+    attribution = suggest_service(43.7, -79.3)
+    assert (attribution.service, attribution.how) == (toronto, "area")
+    assert (
+        attribution.reason
+        == "The point is inside the imported service area of Toronto Police Service."
+    )
     coverage = client.get("/api/map/coverage.geojson", {"zoom": 12}).json()
     toronto_feature = next(
         f for f in coverage["features"] if f["properties"].get("slug") == toronto.slug

@@ -18,6 +18,7 @@ Day May 24; Jun 24 Thu; Jul 1 Thu; Dec 25 Sat, Dec 26 Sun. 2028: Jan 1 Sat.
 """
 
 import csv
+import re
 from datetime import date
 
 import holidays
@@ -628,3 +629,17 @@ def test_bad_rules_data_is_refused_with_the_row(tmp_path, changes, message):
 
 def test_the_project_rules_file_loads_cleanly(tmp_path):
     assert set(load_rules(_write_rules(tmp_path))) == set(JURISDICTIONS)
+
+
+def test_every_day_the_engine_names_is_said_in_french_too():
+    import inspect
+
+    from requests_app import deadlines
+    from requests_app.deadline_text import DAY_NAMES, day_name
+
+    names = {d.name for d in deadlines.HOLIDAY_DEFS.values()}
+    names |= set(re.findall(r'"((?:Sunday|Saturday) \([^"]*\))"', inspect.getsource(deadlines)))
+    assert names - set(DAY_NAMES) == set()
+    with translation.override("fr"):
+        assert day_name("Christmas Day / Boxing Day") == "Noël / Lendemain de Noël"
+        assert day_name("Sunday (a holiday)") == "dimanche (jour férié)"

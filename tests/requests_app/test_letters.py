@@ -90,18 +90,18 @@ def test_the_same_ontario_letter_in_french(alpr):
 
 
 def test_where_the_payee_is_unknown_the_letter_asks_and_a_card_is_offered_where_accepted(alpr):
-    toronto = letter_for("toronto-police-service")
+    barrie = letter_for("barrie-police-service")
     assert (
         "The application fee is $5.00 (section 17(1)(c) of the Act). Please tell me to whom it "
         "is payable and how you accept payment, and I will pay it without delay."
-    ) in toronto
-    PoliceService.objects.filter(slug="toronto-police-service").update(
-        fee_payable_to="Toronto Police Services Board", accepts_cards=True
+    ) in barrie
+    PoliceService.objects.filter(slug="barrie-police-service").update(
+        fee_payable_to="Barrie Police Service Board", accepts_cards=True
     )
     assert (
-        'by cheque or money order payable to "Toronto Police Services Board". I can also pay '
+        'by cheque or money order payable to "Barrie Police Service Board". I can also pay '
         "by payment card."
-    ) in letter_for("toronto-police-service")
+    ) in letter_for("barrie-police-service")
 
 
 def test_a_federal_letter_goes_to_the_rcmp_atip_branch_and_asks_no_fee_waiver(alpr):
@@ -278,11 +278,20 @@ def test_the_claimant_gets_the_letter_to_copy_download_and_mail(client, alice, a
     assert any("Municipal Freedom of Information" in p for p in paragraphs)
 
 
-def test_a_mailto_link_appears_when_the_foi_address_is_known(client, alice, alpr):
+def test_a_mailto_link_appears_when_the_foi_address_is_confirmed(client, alice, alpr):
+    service = PoliceService.objects.get(slug="calgary-police-service")
+    claim_create(campaign=alpr, service=service, volunteer=alice)
+    client.force_login(alice)
+    page = letter_post(client, service)
+    assert page.context["mailto"].startswith("mailto:access@calgarypolice.ca?subject=")
+    assert 'href="mailto:access@calgarypolice.ca?subject=' in page.content.decode()
+
+
+def test_no_mailto_link_for_an_unconfirmed_address(client, alice, alpr):
     service = PoliceService.objects.get(slug="york-regional-police")
     claim_create(campaign=alpr, service=service, volunteer=alice)
     client.force_login(alice)
-    assert letter_post(client, service).context["mailto"].startswith("mailto:foi@yrp.ca?subject=")
+    assert 'href="mailto:foi@yrp.ca?subject=' not in letter_post(client, service).content.decode()
 
 
 def test_bad_letter_input_gets_a_message(client, alice, alices_target):

@@ -11,15 +11,16 @@ class Command(BaseCommand):
     help = (
         "Load the reference data shipped in data/: what is missing is added, what exists is "
         "left alone (so organizers' edits survive), and a second run changes nothing. "
-        "--update applies the shipped regimes, rule sets and services over the stored rows."
+        "--update applies the shipped regimes, rule sets, services and municipalities over the "
+        "stored rows."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--update",
             action="store_true",
-            help="also overwrite stored regimes, rule sets and services with the shipped data "
-            "(organizers' edits to those rows are replaced)",
+            help="also overwrite stored regimes, rule sets, services and municipalities with the "
+            "shipped data (organizers' edits to those rows are replaced)",
         )
 
     @transaction.atomic

@@ -7,14 +7,16 @@ from requests_app.directory_csv import directory_export
 
 class Command(BaseCommand):
     help = "Write every police service as CSV in the format import_directory reads."
+    exporter = staticmethod(directory_export)
+    noun = "police services"
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", default="-", help="output file; - for stdout")
 
     def handle(self, *args, file, **options):
         if file == "-":
-            count = directory_export(sys.stdout)
+            count = self.exporter(sys.stdout)
         else:
             with open(file, "w", encoding="utf-8", newline="") as handle:
-                count = directory_export(handle)
-        self.stderr.write(f"{count} police services written.")
+                count = self.exporter(handle)
+        self.stderr.write(f"{count} {self.noun} written.")

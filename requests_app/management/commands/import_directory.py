@@ -11,6 +11,7 @@ class Command(BaseCommand):
         "slug. All or nothing: if any row is bad, nothing is written and every bad row is "
         "listed with its line number."
     )
+    importer = staticmethod(directory_import)
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV file, UTF-8; - reads standard input")
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             ) from exc
 
         try:
-            report = directory_import(text, dry_run=dry_run, progress=self._progress)
+            report = self.importer(text, dry_run=dry_run, progress=self._progress)
         except DirectoryImportError as exc:
             for error in exc.report.errors:
                 self.stderr.write(str(error))
