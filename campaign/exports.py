@@ -11,6 +11,7 @@ from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from requests_app import selectors as request_selectors
 from requests_app.models import AccessRequest, Appeal, Campaign, Claim, ClaimHelper, RequestEvent
@@ -221,7 +222,8 @@ def help_wanted(campaign: Campaign, today: date, site: str):
 
 
 def moderation(campaign: Campaign, today: date, site: str):
-    """Everything waiting for an organizer's decision: releases and camera locations."""
+    """Everything waiting for an organizer's decision: releases, camera locations and
+    corrections to the directory."""
     header = ["kind", "id", "url", "police_service", "submitted_at", "submitted_by"]
     waiting = selectors.moderation_waiting(campaign)
     rows = [
@@ -245,6 +247,18 @@ def moderation(campaign: Campaign, today: date, site: str):
             camera.submitted_by.public_name if camera.submitted_by else "",
         ]
         for camera in waiting["cameras"]
+    ]
+    queue = site + reverse("requests_app:corrections")
+    rows += [
+        [
+            "correction",
+            correction.pk,
+            f"{queue}#correction-{correction.pk}",
+            correction.police_service.name_en,
+            correction.proposed_at.isoformat(),
+            correction.proposed_by.public_name,
+        ]
+        for correction in waiting["corrections"]
     ]
     return header, rows
 

@@ -170,9 +170,13 @@ def overdue_rows(campaign: Campaign, today: date) -> list[dict]:
 
 
 def moderation_waiting(campaign: Campaign) -> dict:
-    """What waits for an organizer's decision: the campaign's releases and the camera
-    locations of its kind (real, or the demo's), oldest first."""
+    """What waits for an organizer's decision, oldest first: the campaign's releases, the
+    camera locations of its kind (real, or the demo's) and the corrections to the directory
+    (which every campaign shares)."""
     return {
+        "corrections": selectors.corrections_pending().select_related(
+            "police_service", "regime", "rule_set", "proposed_by"
+        ),
         "releases": selectors.releases_to_moderate().filter(
             request__campaign=campaign, moderation=Release.Moderation.PENDING
         ),
@@ -186,8 +190,8 @@ def moderation_waiting(campaign: Campaign) -> dict:
 
 def dashboard_lists(campaign: Campaign, today: date, user) -> dict:
     """What organizers act on: the overdue requests, the claims about to expire, the open
-    appeals by stage, the calls for help and the moderation queues (the oldest few of each,
-    and how many wait)."""
+    appeals by stage, the calls for help and the moderation queues (releases, cameras,
+    directory corrections: the oldest few of each, and how many wait)."""
     appeals = list(selectors.open_appeals(campaign))
     waiting = moderation_waiting(campaign)
     return {
@@ -204,4 +208,6 @@ def dashboard_lists(campaign: Campaign, today: date, user) -> dict:
         "releases_count": waiting["releases"].count(),
         "cameras": list(waiting["cameras"][:QUEUE_SHOWN]),
         "cameras_count": waiting["cameras"].count(),
+        "corrections": list(waiting["corrections"][:QUEUE_SHOWN]),
+        "corrections_count": waiting["corrections"].count(),
     }

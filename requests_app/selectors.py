@@ -800,10 +800,15 @@ def corrections_visible_to(user) -> QuerySet[Correction]:
     return corrections.none()
 
 
+def corrections_pending() -> QuerySet[Correction]:
+    """Corrections waiting for an organizer, oldest first."""
+    return Correction.objects.filter(status=Correction.Status.PENDING).order_by("proposed_at", "pk")
+
+
 def corrections_to_review() -> list[dict]:
     """The organizers' queue, oldest first: each pending correction beside the value on
     record now (which may have changed since it was proposed)."""
-    pending = Correction.objects.filter(status=Correction.Status.PENDING).select_related(
+    pending = corrections_pending().select_related(
         "police_service__regime", "regime", "rule_set__regime", "proposed_by"
     )
     from .directory_csv import _cell

@@ -4,7 +4,8 @@ Each copy of the story (`campaign_story`) adds six new Ontario services under a 
 (30 calendar days): one claimed close to expiry, one awaiting an answer, one overdue, one
 refused and appealed to the commissioner, one with records released (an approved release
 naming a vendor, and a second one waiting for review), and one nobody claimed. The overdue
-request asks for help, and a camera location waits for review.
+request asks for help, and a camera location and a correction to the directory wait for
+review.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from maps_app.models import CameraLocation
-from requests_app.models import Campaign, PoliceService
+from requests_app.models import Campaign, Correction, PoliceService
 from requests_app.services.appeals import Ground, appeal_open, appeal_stage_record
 from requests_app.services.claims import claim_create
 from requests_app.services.coordination import help_wanted_open
@@ -125,6 +126,14 @@ def campaign_story(campaign, law, organizer, copy: int) -> Story:
     )
     help_wanted_open(
         subject=story.requests["overdue"], by=holder, needed=f"A hand with story {copy}"
+    )
+    Correction.objects.create(
+        police_service=story.services["awaiting"],
+        target=Correction.Target.SERVICE,
+        field="foi_email",
+        proposed_value=f"access{copy}@example.org",
+        source_url="https://example.org/contact",
+        proposed_by=holder,
     )
     CameraLocation.objects.create(
         latitude="43.7",

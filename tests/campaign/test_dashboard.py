@@ -46,14 +46,17 @@ def test_the_lists_name_who_holds_each_target_and_what_to_do(client, olivia, sto
     assert [appeal.request for appeal in lists["appeals"]] == [story.requests["appealed"]]
     assert lists["appeals_by_stage"] == [{"stage": "Filed with the commissioner", "count": 1}]
     assert [row["request"] for row in lists["help_wanted"]] == [story.requests["overdue"]]
-    assert (lists["releases_count"], lists["cameras_count"]) == (1, 1)
+    for queue in ("releases", "cameras", "corrections"):
+        assert lists[f"{queue}_count"] == len(lists[queue]) == 1, queue
     html = response.content.decode()
     assert holder.email in html  # organizers may contact volunteers
     remind = f"/claims/{story.claims['overdue'].pk}/remind/"
     assert f'action="{remind}"' in html
     reassign = f"{story.services['overdue'].get_absolute_url()}?campaign=alpr-records#reassign"
     assert f'href="{reassign}"' in html
-    assert 'href="/moderation/"' in html and 'href="/map/cameras/review/"' in html
+    for queue in ("/moderation/", "/map/cameras/review/", "/corrections/"):
+        assert f'href="{queue}"' in html
+    assert f'href="/corrections/#correction-{lists["corrections"][0].pk}"' in html
     assert f'href="{lists["releases"][0].get_absolute_url()}"' in html
 
 
@@ -132,7 +135,7 @@ def test_the_organizers_files_hold_every_request_step_claim_and_appeal(client, o
     assert expiring["expires_on"] == "2027-03-13"
     assert len(rows_of(client.get("/dashboard/open-appeals.csv"))) == 1
     waiting = rows_of(client.get("/dashboard/moderation.csv"))
-    assert sorted(row["kind"] for row in waiting) == ["camera", "release"]
+    assert sorted(row["kind"] for row in waiting) == ["camera", "correction", "release"]
     assert rows_of(client.get("/dashboard/coverage.csv"))[-1]["province"] == "total"
     assert client.get("/dashboard/nothing.csv").status_code == 404
 
