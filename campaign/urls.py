@@ -25,6 +25,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     # A data file, the same in every language.
     path("findings.csv", requests_views.findings_csv, name="findings_csv"),
+    path("stats/<slug:table>.csv", views.stats_csv, name="stats_csv"),
+    path("dashboard/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -33,6 +35,7 @@ urlpatterns = [
 # Pages: English at the root, French under /fr/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("stats/", views.stats, name="stats"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("activity/", views.activity, name="activity"),
     # Inside the language prefix so the switcher can translate the French page's address.

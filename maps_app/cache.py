@@ -1,6 +1,7 @@
-"""Cached map responses with ETags, invalidated by bumping one version number.
+"""Cached map responses with ETags, and the campaign's figures (`/stats/`, the dashboard),
+invalidated by bumping one version number.
 
-Every cached body's key holds the current version; a camera, claim, request, release or
+Every cached entry's key holds the current version; a camera, claim, request, release or
 finding that changes bumps it (signals.py), so stale entries are simply never read again
 and expire on their own. The day is in the key too, since "overdue" changes at midnight.
 Uses Django's cache: Redis when REDIS_URL is set, a database table otherwise, so every
@@ -59,3 +60,17 @@ def cached_body(name: str, params: dict, build) -> CachedBody:
     entry = CachedBody(body, gzip.compress(body, compresslevel=6, mtime=0), etag)
     cache.set(key, entry, timeout=settings.MAP_CACHE_SECONDS)
     return entry
+
+
+_MISSING = object()
+
+
+def cached_value(name: str, params: dict, build):
+    """A picklable value (figures, chart shapes), built only when not cached."""
+    key = _key(name, params)
+    hit = cache.get(key, _MISSING)
+    if hit is not _MISSING:
+        return hit
+    value = build()
+    cache.set(key, value, timeout=settings.MAP_CACHE_SECONDS)
+    return value

@@ -1,10 +1,12 @@
-"""A clearly fictional campaign so a newcomer sees a living map: `manage.py load_demo`.
+"""A clearly fictional campaign so a newcomer sees a living map, dashboard and statistics:
+`manage.py load_demo`.
 
 Everything made here is findable again, and only that: demo volunteers have addresses at
 @demo.invalid (a domain that cannot exist), the campaign's slug is "demo-alpr" and its name
 starts with "[Demo]", released files live under releases/demo/, and demo cameras are
-submitted by demo volunteers. `load_demo --remove` deletes exactly those, children first,
-with queryset deletes (several models are append-only and refuse instance deletes).
+submitted by demo volunteers. `load_demo --remove` deletes exactly those (and what hangs on the demo's
+requests: appeals, comments, calls for help, watches), children first, with queryset deletes
+(several models are append-only and refuse instance deletes).
 """
 
 import hashlib
@@ -20,12 +22,18 @@ from django.utils import timezone
 
 from requests_app.models import (
     AccessRequest,
+    Appeal,
+    AppealEvent,
+    AppealGround,
     Campaign,
     Claim,
     ClaimHelper,
+    Comment,
     Finding,
     FindingField,
     FindingRevision,
+    HelpWanted,
+    Notification,
     PoliceService,
     Release,
     ReleaseDecision,
@@ -33,8 +41,13 @@ from requests_app.models import (
     StoredFile,
     TargetActivity,
     User,
+    Visibility,
+    Watch,
 )
+from requests_app.models.appeals import Stage
 from requests_app.models.requests import Status
+from requests_app.services.appeals import Ground, appeal_open, appeal_stage_record
+from requests_app.services.coordination import help_wanted_open
 from requests_app.services.requests import request_file, request_status_record
 
 from .models import CameraLocation, CameraRevision, ProvinceBoundary
@@ -58,6 +71,9 @@ class DemoReport:
     releases: int = 0
     findings: int = 0
     cameras: int = 0
+    appeals: int = 0
+    comments: int = 0
+    help_wanted: int = 0
     removed: dict = field(default_factory=dict)
 
 
@@ -89,7 +105,7 @@ PLAN = [
     ("released", 6),
     ("overdue", 4),
     ("filed", 5),
-    ("refused", 1),
+    ("refused", 2),
     ("claimed", 4),
 ]
 VENDORS = ["flock", "genetec", "motorola", "flock", "genetec", "neology"]
@@ -216,6 +232,8 @@ def demo_load(*, today: date | None = None) -> DemoReport:
     candidates = iter(_candidates(today))
     now = timezone.now()
     turn = 0
+    # The requests of each story, for the appeals, comments and calls for help added after.
+    stories: dict[str, list[AccessRequest]] = {story: [] for story, _count in PLAN}
     for story, count in PLAN:
         for _ in range(count):
             service = next(candidates, None)
@@ -226,9 +244,13 @@ def demo_load(*, today: date | None = None) -> DemoReport:
             days_ago = {"released": 200, "overdue": 170, "filed": 12, "refused": 120, "claimed": 3}[
                 story
             ]
-            _claim(campaign, service, volunteer, now - timedelta(days=days_ago + 2))
+            if story == "claimed" and not stories["claimed"]:
+                # One claim close to expiry, for the dashboard's list.
+                days_ago = max(settings.CLAIM_STALE_DAYS - 4, 0)
+            claim = _claim(campaign, service, volunteer, now - timedelta(days=days_ago + 2))
             report.claims += 1
             if story == "claimed":
+                stories[story].append(claim)
                 continue
             request = request_file(
                 campaign=campaign,
@@ -240,9 +262,8 @@ def demo_load(*, today: date | None = None) -> DemoReport:
                 today=today,
             )
             report.requests += 1
-            if story == "overdue":
-                continue
-            if story == "filed":
+            stories[story].append(request)
+            if story in ("overdue", "filed"):
                 continue
             request_status_record(
                 request=request,
@@ -355,7 +376,85 @@ def demo_load(*, today: date | None = None) -> DemoReport:
             )
             revision_record(camera, CameraRevision.Action.SUBMITTED, by=volunteers[-1])
             report.cameras += 1
+    _coordination(stories, report, today=today)
     return report
+
+
+def _coordination(stories: dict[str, list], report: DemoReport, *, today: date) -> None:
+    """Appeals of the refusals (one in mediation, one being drafted), comments, calls for
+    help and a release waiting for review, so the dashboard and /stats/ show every list."""
+    for story in ("refused", "overdue", "released"):
+        for request in stories[story]:
+            request.refresh_from_db()  # its steps were recorded on another copy
+    for index, request in enumerate(stories["refused"]):
+        volunteer = request.volunteer
+        appeal = appeal_open(
+            request=request,
+            by=volunteer,
+            grounds=[Ground("exemption", section="s. 8 (fictional)", note="[Demo]")],
+            today=request.status_on + timedelta(days=5),
+        )
+        report.appeals += 1
+        if index == 0:
+            for stage, days in ((Stage.FILED, 10), (Stage.MEDIATION, 40)):
+                appeal_stage_record(
+                    appeal=appeal,
+                    stage=stage,
+                    occurred_on=request.status_on + timedelta(days=days),
+                    by=volunteer,
+                    note="[Demo]",
+                    file_number="DEMO-0001" if stage == Stage.FILED else "",
+                    today=today,
+                )
+            help_wanted_open(
+                subject=appeal,
+                by=volunteer,
+                needed="[Demo] Someone who has been through mediation with this commissioner.",
+            )
+            report.help_wanted += 1
+            _comment(
+                request,
+                volunteer,
+                "[Demo] The mediator asked for our grounds in writing.",
+                appeal=appeal,
+            )
+            report.comments += 1
+    for request in stories["overdue"][:1]:
+        help_wanted_open(
+            subject=request,
+            by=request.volunteer,
+            needed="[Demo] A hand to follow up by phone: no answer since the due date.",
+        )
+        report.help_wanted += 1
+        _comment(request, request.volunteer, "[Demo] Called the office: they say it is coming.")
+        report.comments += 1
+    released = stories["released"]
+    for request in released[:2]:
+        _comment(
+            request,
+            request.volunteer,
+            "[Demo] The list names two cameras near schools.",
+            visibility=Visibility.PUBLIC,
+        )
+        report.comments += 1
+    if released:
+        request = released[-1]
+        Release.objects.create(
+            request=request,
+            stored=_stored_file(request.police_service),
+            original_name="demo-alpr-policy.csv",
+            title=f"[Demo] ALPR policy, {request.police_service.name_en}",
+            received_on=request.status_on,
+            uploaded_by=request.volunteer,
+        )
+        report.releases += 1
+
+
+def _comment(request, author, body: str, *, appeal=None, visibility=Visibility.TEAM) -> None:
+    # Written directly: the demo's own people start no watch and tell nobody.
+    Comment.objects.create(
+        request=request, appeal=appeal, author=author, body=body, visibility=visibility
+    )
 
 
 @transaction.atomic
@@ -373,6 +472,17 @@ def demo_remove() -> dict:
         count, _by_model = queryset.delete()
         removed[name] = count
 
+    demo_appeals = Appeal.objects.filter(request__in=demo_requests)
+    gone("notifications", Notification.objects.filter(request__in=demo_requests))
+    gone(
+        "watches",
+        Watch.objects.filter(Q(request__in=demo_requests) | Q(appeal__in=demo_appeals)),
+    )
+    gone("comments", Comment.objects.filter(request__in=demo_requests))
+    gone("calls for help", HelpWanted.objects.filter(request__in=demo_requests))
+    gone("appeal stages", AppealEvent.objects.filter(appeal__in=demo_appeals))
+    gone("grounds of appeal", AppealGround.objects.filter(appeal__in=demo_appeals))
+    gone("appeals", demo_appeals)
     gone("camera revisions", CameraRevision.objects.filter(camera__in=demo_cameras))
     gone("cameras", demo_cameras)
     gone("finding revisions", FindingRevision.objects.filter(finding__campaign__slug=DEMO_SLUG))

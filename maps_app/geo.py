@@ -250,3 +250,58 @@ class AreaIndex:
             if distance < best_distance:
                 best, best_distance = self.keys[i], distance
         return best
+
+
+# --- Flat maps drawn by the site ------------------------------------------------------------
+
+# Statistics Canada's Lambert conformal conic (standard parallels 49° and 77° N, origin
+# 63.390675° N, 91.866667° W): the country's familiar shape on a flat page.
+_PHI1, _PHI2 = math.radians(49), math.radians(77)
+_PHI0, _LAMBDA0 = math.radians(63.390675), math.radians(-91.866667)
+_N = math.log(math.cos(_PHI1) / math.cos(_PHI2)) / math.log(
+    math.tan(math.pi / 4 + _PHI2 / 2) / math.tan(math.pi / 4 + _PHI1 / 2)
+)
+_F = math.cos(_PHI1) * math.tan(math.pi / 4 + _PHI1 / 2) ** _N / _N
+_RHO0 = _F / math.tan(math.pi / 4 + _PHI0 / 2) ** _N
+
+
+def lambert(coords):
+    """Longitude/latitude pairs (an array of N rows of 2) projected to x east, y north (unit sphere)."""
+    import numpy
+
+    lon, lat = numpy.radians(coords[:, 0]), numpy.radians(coords[:, 1])
+    rho = _F / numpy.tan(math.pi / 4 + lat / 2) ** _N
+    theta = _N * (lon - _LAMBDA0)
+    return numpy.column_stack([rho * numpy.sin(theta), _RHO0 - rho * numpy.cos(theta)])
+
+
+def svg_outlines(shapes: dict[str, dict], *, width: int) -> dict:
+    """GeoJSON areas as SVG path data in one frame `width` wide (y down), projected with
+    `lambert`, simplified to about a unit and without parts too small to see."""
+    # Straight edges (the 60th parallel) curve once projected: add points along them first.
+    projected = {
+        key: shapely.transform(shapely.segmentize(shape(geojson), 0.5), lambert)
+        for key, geojson in shapes.items()
+    }
+    if not projected:
+        return {"width": width, "height": 0, "paths": {}}
+    min_x, min_y, max_x, max_y = shapely.GeometryCollection(list(projected.values())).bounds
+    scale = width / (max_x - min_x)
+    height = math.ceil((max_y - min_y) * scale)
+
+    def to_frame(coords):
+        return (coords - [min_x, max_y]) * [scale, -scale]
+
+    paths = {}
+    for key, geom in projected.items():
+        framed = shapely.transform(geom, to_frame).simplify(0.8)
+        parts = [p for p in _polygons_of(framed) if p.area >= 4] or _polygons_of(framed)
+        paths[key] = " ".join(_svg_path(part) for part in parts)
+    return {"width": width, "height": height, "paths": paths}
+
+
+def _svg_path(polygon) -> str:
+    rings = [polygon.exterior, *polygon.interiors]
+    return " ".join(
+        "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in ring.coords[:-1]) + "Z" for ring in rings
+    )

@@ -483,3 +483,21 @@ def _province_of_nearest_place(latitude: float, longitude: float) -> str:
         default=None,
     )
     return nearest.province if nearest else ""
+
+
+# --- Drawn maps -------------------------------------------------------------------------------
+
+OUTLINE_WIDTH = 600
+
+
+def province_outlines() -> dict:
+    """The provinces and territories as SVG path data (their coarsest stored shapes), for maps
+    the site draws itself (`/stats/`); cached until a boundary changes."""
+    from .cache import cached_value
+
+    def build():
+        boundaries = ProvinceBoundary.objects.values_list("code", "simplified")
+        shapes = {code: simplified["0"] for code, simplified in boundaries if "0" in simplified}
+        return geo.svg_outlines(shapes, width=OUTLINE_WIDTH)
+
+    return cached_value("province-outlines", {}, build)

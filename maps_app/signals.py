@@ -1,4 +1,4 @@
-"""Make cached map data stale when what the map shows changes.
+"""Make cached map data and campaign figures stale when what they show changes.
 
 Connected from maps_app (which sits above requests_app) so requests_app never imports
 maps_app. Claim endings and release decisions are written with queryset updates, which
@@ -22,11 +22,12 @@ from requests_app.models import (
 )
 
 from .cache import data_changed
-from .models import CameraLocation, ServiceArea
+from .models import CameraLocation, ProvinceBoundary, ServiceArea
 
 WATCHED = [
     CameraLocation,
     ServiceArea,
+    ProvinceBoundary,
     Claim,
     TargetActivity,
     AccessRequest,

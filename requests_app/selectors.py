@@ -1,11 +1,13 @@
 """Reads shared by pages, the API and exports."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from statistics import median
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -246,6 +248,55 @@ def is_covered(status: str) -> bool:
     return status != TargetStatus.UNCLAIMED
 
 
+class Progress(models.TextChoices):
+    """The steps a target has reached in a campaign, each counted once reached (the funnel
+    and the coverage table), where `TargetStatus` says where it stands now."""
+
+    CLAIMED = "claimed", _("Claimed")
+    FILED = "filed", _("Filed")
+    AWAITING = "awaiting", _("Awaiting an answer")
+    OVERDUE = "overdue", _("Overdue")
+    ANSWERED = "answered", _("Answered")
+    RELEASED = "released", _("Records released")
+    APPEALED = "appealed", _("Appealed")
+
+
+# The campaign funnel, after "unclaimed": each step a subset of the one before.
+FUNNEL = [Progress.CLAIMED, Progress.FILED, Progress.ANSWERED, Progress.RELEASED, Progress.APPEALED]
+# `AccessRequestQuerySet.progress` columns in Progress terms.
+_PROGRESS_COLUMNS = {
+    Progress.AWAITING: "awaiting",
+    Progress.OVERDUE: "overdue_now",
+    Progress.ANSWERED: "answered",
+    Progress.RELEASED: "released",
+    Progress.APPEALED: "appealed",
+}
+
+
+def target_progress(campaign: Campaign, statuses: dict | None = None) -> dict[int, set[str]]:
+    """The steps each target of a campaign has reached, keyed by police service id (none
+    if absent): claimed once covered (`is_covered`), filed once a request is, and the
+    request steps of `AccessRequestQuerySet.progress`; one grouped query besides
+    `statuses` (`target_statuses`, read when not given)."""
+    if statuses is None:
+        statuses = target_statuses(campaign)
+    reached = {pk: {Progress.CLAIMED} for pk, status in statuses.items() if is_covered(status)}
+    rows = (
+        AccessRequest.objects.filed()
+        .filter(campaign=campaign)
+        .progress(timezone.localdate())
+        .order_by()
+        .values("police_service_id")
+        .annotate(**{f"top_{step}": Max(column) for step, column in _PROGRESS_COLUMNS.items()})
+        .values_list("police_service_id", *[f"top_{step}" for step in _PROGRESS_COLUMNS])
+    )
+    for service_id, *flags in rows:
+        steps = reached.setdefault(service_id, {Progress.CLAIMED})
+        steps.add(Progress.FILED)
+        steps.update(step for step, flag in zip(_PROGRESS_COLUMNS, flags, strict=True) if flag)
+    return reached
+
+
 def default_campaign() -> Campaign | None:
     """The campaign pages show when none is chosen: the oldest open real one (ALPR
     records). The demo campaign shows only when chosen."""
@@ -401,9 +452,12 @@ def target_summary(campaign: Campaign, service: PoliceService, user, status: str
 # --- Organizers' dashboard ------------------------------------------------------------------
 
 
-def coverage_by_province(campaign: Campaign | None, statuses: dict | None = None) -> list[dict]:
+def coverage_by_province(
+    campaign: Campaign | None, statuses: dict | None = None, progress: dict | None = None
+) -> list[dict]:
     """Per province: active services, how many are covered, and how many in each status
-    (`statuses` when the caller has them already)."""
+    (`statuses` when the caller has them already); with `progress` (`target_progress`),
+    also how many reached each step, under "progress"."""
     if statuses is None:
         statuses = target_statuses(campaign) if campaign else {}
     rows: dict[str, dict] = {}
@@ -412,12 +466,20 @@ def coverage_by_province(campaign: Campaign | None, statuses: dict | None = None
     ):
         row = rows.setdefault(
             province,
-            {"province": province, "services": 0, "covered": 0, **dict.fromkeys(TargetStatus, 0)},
+            {
+                "province": province,
+                "services": 0,
+                "covered": 0,
+                **dict.fromkeys(TargetStatus, 0),
+                "progress": dict.fromkeys(Progress, 0),
+            },
         )
         status = statuses.get(service_id, TargetStatus.UNCLAIMED)
         row["services"] += 1
         row[status] += 1
         row["covered"] += is_covered(status)
+        for step in progress.get(service_id, ()) if progress else ():
+            row["progress"][step] += 1
     for row in rows.values():
         row["name"] = Province(row["province"]).label
         row["counts"] = [row[status] for status in TargetStatus]
@@ -446,6 +508,126 @@ def overdue_requests(campaign: Campaign, today: date) -> QuerySet[AccessRequest]
         .select_related("police_service", "volunteer")
         .order_by("due_on")
     )
+
+
+def active_claims_of(campaign: Campaign, service_ids) -> dict[int, Claim]:
+    """The active claim of each of these targets, with its claimant, keyed by service id."""
+    claims = Claim.objects.active().filter(campaign=campaign, police_service__in=service_ids)
+    return {claim.police_service_id: claim for claim in claims.select_related("volunteer")}
+
+
+def open_appeals(campaign: Campaign) -> QuerySet[Appeal]:
+    """The campaign's appeals still going, by stage (in the order of the stages) and last day
+    to file."""
+    order = models.Case(
+        *[models.When(stage=stage, then=index) for index, stage in enumerate(Stage)],
+        output_field=models.IntegerField(),
+    )
+    return (
+        Appeal.objects.open()
+        .filter(request__campaign=campaign)
+        .select_related("request__police_service", "request__volunteer")
+        .order_by(order, "file_by", "pk")
+    )
+
+
+WEEKS_SHOWN = 52
+
+
+def weekly_activity(campaign: Campaign, today: date) -> list[tuple[date, int, int]]:
+    """Requests filed and releases received (release steps, dated) per week, each week
+    starting on Monday, from the campaign's first week (or an earlier filing's) to this one,
+    the latest WEEKS_SHOWN at most: (monday, filed, released), in two grouped queries."""
+
+    def per_week(queryset, day_field):
+        return dict(
+            queryset.annotate(week=TruncWeek(day_field))
+            .order_by()
+            .values("week")
+            .annotate(count=Count("pk"))
+            .values_list("week", "count")
+        )
+
+    filed = per_week(AccessRequest.objects.filed().filter(campaign=campaign), "filed_on")
+    released = per_week(
+        RequestEvent.objects.filter(request__campaign=campaign, status__in=RELEASE_STATUSES),
+        "occurred_on",
+    )
+    this_week = today - timedelta(days=today.weekday())
+    first = min([campaign.starts_on - timedelta(days=campaign.starts_on.weekday()), *filed])
+    first = max(first, this_week - timedelta(weeks=WEEKS_SHOWN - 1))
+    weeks = []
+    week = first
+    while week <= this_week:
+        weeks.append((week, filed.get(week, 0), released.get(week, 0)))
+        week += timedelta(weeks=1)
+    return weeks
+
+
+def answer_times(campaign: Campaign) -> list[dict]:
+    """Per law, the campaign's answered requests: how many, the median days from receipt
+    to the first decision, the median days the law allowed (to each request's due date,
+    with its extensions) and how many were answered by their due date (`is_overdue`'s
+    rule); in one query. Ordered by jurisdiction and law."""
+    from .deadlines import is_overdue
+
+    regime_fields = {
+        "code": "regime__code",
+        "short_name": "regime__short_name",
+        "name_en": "regime__name_en",
+        "name_fr": "regime__name_fr",
+        "jurisdiction": "regime__jurisdiction",
+    }
+    answered = (
+        AccessRequest.objects.filed()
+        .filter(campaign=campaign)
+        .annotate(
+            answered_on=Min("events__occurred_on", filter=Q(events__status__in=DECISION_STATUSES))
+        )
+        .filter(answered_on__isnull=False)
+        .order_by()
+        .values(
+            "regime_id",
+            *regime_fields.values(),
+            "received_on",
+            "filed_on",
+            "answered_on",
+            "due_on",
+            "response_days",
+            "day_kind",
+        )
+    )
+    regimes: dict[int, dict] = {}
+    for request in answered:
+        row = regimes.setdefault(
+            request["regime_id"],
+            {
+                **{key: request[field] for key, field in regime_fields.items()},
+                "days": [],
+                "allowed": [],
+                "on_time": 0,
+                "limits": set(),
+            },
+        )
+        start, due = request["received_on"] or request["filed_on"], request["due_on"]
+        row["days"].append((request["answered_on"] - start).days)
+        if due is not None:
+            row["allowed"].append((due - start).days)
+            row["on_time"] += not is_overdue(due, request["answered_on"])
+        if request["response_days"] and request["day_kind"]:
+            row["limits"].add((request["response_days"], request["day_kind"]))
+    result = []
+    for row in regimes.values():
+        days, allowed = row.pop("days"), row.pop("allowed")
+        row.update(
+            answered=len(days),
+            with_due_date=len(allowed),
+            median_days=median(days),
+            median_allowed=median(allowed) if allowed else None,
+            limits=sorted(row["limits"]),
+        )
+        result.append(row)
+    return sorted(result, key=lambda row: (row["jurisdiction"], row["code"]))
 
 
 # --- Releases and findings ---------------------------------------------------------------------
@@ -502,7 +684,6 @@ def findings_table(
 
 def findings_totals(rows: list[dict]) -> dict:
     """Services with ALPR confirmed, cameras, vehicles and median retention."""
-    from statistics import median
 
     def values(field):
         return [r["cells"][field].value for r in rows if field in r["cells"]]
@@ -526,6 +707,26 @@ def findings_totals(rows: list[dict]) -> dict:
         "median_retention_hits": median(hits) if hits else None,
         "median_retention_non_hits": median(non_hits) if non_hits else None,
     }
+
+
+def findings_by_vendor(campaign: Campaign) -> list[dict]:
+    """Per vendor named in public findings: how many services use it, and their fixed
+    cameras and mobile units (a service naming two vendors counts for both); most used
+    first."""
+    wanted = [FindingField.VENDORS, FindingField.FIXED_CAMERAS, FindingField.MOBILE_UNITS]
+    services: dict[int, dict] = {}
+    for finding in public_findings(campaign).filter(field__in=wanted):
+        services.setdefault(finding.police_service_id, {})[finding.field] = finding.value
+    vendors: dict[str, dict] = {}
+    for facts in services.values():
+        for vendor in facts.get(FindingField.VENDORS) or []:
+            row = vendors.setdefault(
+                vendor, {"vendor": vendor, "services": 0, "fixed_cameras": 0, "mobile_units": 0}
+            )
+            row["services"] += 1
+            row["fixed_cameras"] += facts.get(FindingField.FIXED_CAMERAS) or 0
+            row["mobile_units"] += facts.get(FindingField.MOBILE_UNITS) or 0
+    return sorted(vendors.values(), key=lambda row: (-row["services"], row["vendor"]))
 
 
 def findings_csv(campaign: Campaign | None, *, base_url: str) -> tuple[list[str], list[list]]:
@@ -599,10 +800,15 @@ def corrections_visible_to(user) -> QuerySet[Correction]:
     return corrections.none()
 
 
+def corrections_pending() -> QuerySet[Correction]:
+    """Corrections waiting for an organizer, oldest first."""
+    return Correction.objects.filter(status=Correction.Status.PENDING).order_by("proposed_at", "pk")
+
+
 def corrections_to_review() -> list[dict]:
     """The organizers' queue, oldest first: each pending correction beside the value on
     record now (which may have changed since it was proposed)."""
-    pending = Correction.objects.filter(status=Correction.Status.PENDING).select_related(
+    pending = corrections_pending().select_related(
         "police_service__regime", "regime", "rule_set__regime", "proposed_by"
     )
     from .directory_csv import _cell

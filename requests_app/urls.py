@@ -14,6 +14,7 @@ urlpatterns += [
     path("services/<slug:slug>/claim/", views.claim_create, name="claim_create"),
     path("claims/<int:pk>/release/", views.claim_release, name="claim_release"),
     path("claims/<int:pk>/reassign/", views.claim_reassign, name="claim_reassign"),
+    path("claims/<int:pk>/remind/", views.claim_remind, name="claim_remind"),
     path("claims/<int:pk>/help/", views.claim_help_offer, name="claim_help_offer"),
     path(
         "claims/<int:pk>/helpers/<int:helper_pk>/<str:decision>/",

@@ -99,6 +99,9 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             reference_data_load()
             if connection.vendor == "sqlite":
+                from django.core.cache import cache
+
+                cache.clear()  # the copy holds the tables, not what the load cached
                 connection.ensure_connection()
                 copy = sqlite3.connect(":memory:", check_same_thread=False)
                 connection.connection.backup(copy)
@@ -114,6 +117,25 @@ def _empty() -> bool:
         for model in apps.get_models()
         if model not in flushed and model._meta.managed and not model._meta.proxy
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Cached map responses and campaign figures must never leak from one test's database
+    into another's (the cache is Redis in the services run, a table of the test database
+    otherwise)."""
+    if not _uses_the_database(request.node):
+        yield
+        return
+    from django.core.cache import cache
+
+    blocker = request.getfixturevalue("django_db_blocker")
+    request.getfixturevalue("django_db_setup")
+    with blocker.unblock():
+        cache.clear()
+    yield
+    with blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture

@@ -267,6 +267,7 @@ class TargetActivity(AppendOnly, models.Model):
         HELP_ACCEPTED = "help_accepted", _("accepted a co-volunteer")
         HELP_DECLINED = "help_declined", _("declined a co-volunteer")
         REMINDED = "reminded", _("sent a reminder to file")
+        NUDGED = "nudged", _("reminded the volunteer")
         RELEASED = "released", _("released")
         EXPIRED = "expired", _("expired")
         REASSIGNED = "reassigned", _("reassigned")

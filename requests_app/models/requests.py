@@ -78,6 +78,21 @@ def _overdue(today: date) -> Q:
     return Q(status__in=OPEN_STATUSES, due_on__lt=today)
 
 
+def _had_step(statuses) -> Exists:
+    """The request has reached one of these statuses at some point (its events say so)."""
+    return Exists(RequestEvent.objects.filter(request=OuterRef("pk"), status__in=statuses))
+
+
+def _released() -> Q:
+    return Q(status__in=RELEASE_STATUSES)
+
+
+def _appealed() -> Exists:
+    from .appeals import Appeal
+
+    return Exists(Appeal.objects.taken().filter(request=OuterRef("pk")))
+
+
 class AccessRequestQuerySet(models.QuerySet):
     def filed(self):
         return self.filter(filed_on__isnull=False)
@@ -96,17 +111,33 @@ class AccessRequestQuerySet(models.QuerySet):
         """Annotate `rank`: how far each request took its target (filed 2, overdue 3,
         records released 4, appealed 5), so a target's status is the highest rank of its
         requests."""
-        from .appeals import Appeal
-
-        appealed = Appeal.objects.taken().filter(request=OuterRef("pk"))
         return self.annotate(
             rank=models.Case(
-                models.When(Exists(appealed), then=5),
-                models.When(status__in=RELEASE_STATUSES, then=4),
+                models.When(_appealed(), then=5),
+                models.When(_released(), then=4),
                 models.When(_overdue(today), then=3),
                 default=2,
                 output_field=models.IntegerField(),
             )
+        )
+
+    def progress(self, today: date):
+        """Annotate, as 0 or 1 so that a grouped query can take the highest per target, how
+        far each request went: `awaiting` (waiting for the answer), `overdue` (waiting past
+        its due date), `answered` (a decision came, even if the request was closed since),
+        and `released` and `appealed` as `target_rank` ranks them."""
+
+        def flag(condition):
+            return models.Case(
+                models.When(condition, then=1), default=0, output_field=models.IntegerField()
+            )
+
+        return self.annotate(
+            awaiting=flag(Q(status__in=OPEN_STATUSES)),
+            overdue_now=flag(_overdue(today)),
+            answered=flag(Q(status__in=DECISION_STATUSES) | _had_step(DECISION_STATUSES)),
+            released=flag(_released()),
+            appealed=flag(_appealed()),
         )
 
     def worked_on_by(self, user):

@@ -1,7 +1,7 @@
 """Claiming targets, helping, releasing, reassigning, and expiring stale claims."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ..models import Campaign, Claim, ClaimHelper, PoliceService, TargetActivity
+from ..models import AccessRequest, Campaign, Claim, ClaimHelper, PoliceService, TargetActivity
 from ..roles import is_organizer
 from .notify import email_send
 
@@ -147,6 +147,43 @@ def claim_reassign(*, claim: Claim, to_volunteer, by, reason: str) -> Claim:
         )
     )
     return new
+
+
+def claim_remind(*, claim: Claim, by, today: date | None = None) -> None:
+    """An organizer e-mails the volunteer holding a target a reminder of what to do next
+    (`selectors.next_action`), at most once a day per target: the reminder is recorded in
+    the target's history in the same transaction that sends it."""
+    from ..selectors import next_action
+
+    if not is_organizer(by):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        # Lock the claim so that two organizers clicking at once send one reminder.
+        claim = (
+            Claim.objects.select_for_update()
+            .select_related("volunteer", "police_service", "campaign")
+            .filter(pk=claim.pk, released_at__isnull=True)
+            .first()
+        )
+        if claim is None:
+            raise ClaimError(_("This claim has ended: nobody to remind."))
+        start_of_day = timezone.make_aware(datetime.combine(today, time.min))
+        if claim.activity.filter(
+            kind=TargetActivity.Kind.NUDGED, created_at__gte=start_of_day
+        ).exists():
+            raise ClaimError(_("The volunteer was already reminded today."))
+        request = (
+            AccessRequest.objects.for_target(claim.campaign, claim.police_service)
+            .order_by("-created_at")
+            .first()
+        )
+        _record(claim, TargetActivity.Kind.NUDGED, actor=by, subject=claim.volunteer)
+        email_send(
+            template="claim_nudge",
+            recipient=claim.volunteer,
+            context={"claim": claim, "action": next_action(claim, request, today)},
+        )
 
 
 def claim_help_offer(*, claim: Claim, volunteer, message: str = "") -> ClaimHelper:

@@ -24,6 +24,17 @@ def cad(amount: Decimal | None) -> str:
 
 
 @register.filter
+def percent(share: float | None) -> str:
+    """A share as a whole percentage, "45%" or the French way, "45 %"; "<1%" for a sliver,
+    and "" for no share at all (nothing to divide)."""
+    if share is None or share == "":
+        return ""
+    number = round(share * 100)
+    text = "<1" if share > 0 and number == 0 else str(number)
+    return f"{text}\u00a0%" if get_language() == "fr" else f"{text}%"
+
+
+@register.filter
 def long_date(day: date | datetime | None) -> str:
     """ "1 November 2026", or the French way, "1er novembre 2026" (a moment: its local day)."""
     if day is None or day == "":

@@ -8,6 +8,7 @@ from .claims import (
     claim_help_offer,
     claim_reassign,
     claim_release,
+    claim_remind,
     me,
     profile,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "claim_help_offer",
     "claim_reassign",
     "claim_release",
+    "claim_remind",
     "comment_create",
     "comment_hide",
     "correction_decide",

@@ -75,6 +75,21 @@ def claim_reassign(request, pk):
 
 @login_required
 @require_POST
+def claim_remind(request, pk):
+    claim = get_object_or_404(Claim.objects.select_related("police_service"), pk=pk)
+    if not is_organizer(request.user):
+        raise PermissionDenied
+    _run(
+        request,
+        lambda: claim_services.claim_remind(claim=claim, by=request.user),
+        _("The volunteer holding %(service)s was sent a reminder.")
+        % {"service": claim.police_service.name},
+    )
+    return back(request, claim.police_service)
+
+
+@login_required
+@require_POST
 def claim_help_offer(request, pk):
     claim = get_object_or_404(Claim.objects.select_related("police_service"), pk=pk)
     _run_form(

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.test import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,10 +24,6 @@ REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
-
-# /stats/ is being built on another branch (dashboard-stats). Its checks are written and
-# skipped with this reason; delete it and its uses once that branch is merged.
-STATS_PENDING = "/stats/ does not exist on main yet (the dashboard-stats branch builds it)"
 
 
 def pytest_runtest_makereport(item, call):
@@ -154,7 +149,6 @@ def browsing(request, browser, live_server, settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MAP_TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png"
-    cache.clear()  # cached map bodies of another test's database
     site = Browsing(browser, live_server.url)
     yield site
     if getattr(request.node, "browser_call_failed", False):

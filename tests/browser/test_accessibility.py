@@ -14,7 +14,7 @@ from requests_app.services.coordination import comment_create
 from requests_app.services.requests import request_file
 from tests.factories import UserFactory
 
-from .conftest import STATS_PENDING, axe_violations
+from .conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations_in_english_or_f
             (volunteer, request.get_absolute_url()),
             (volunteer, appeal.get_absolute_url()),
             (anonymous, "/findings/"),
+            (anonymous, "/stats/"),
             (organizer, "/dashboard/"),
         ]
         for page, path in pages:
@@ -73,15 +74,4 @@ def test_the_main_pages_have_no_serious_accessibility_violations_in_english_or_f
                 page.wait_for_selector("#letter-text")
             if violations := axe_violations(page):
                 found[prefix + path] = violations
-    assert found == {}
-
-
-@pytest.mark.skip(reason=STATS_PENDING)
-def test_the_statistics_page_has_no_serious_accessibility_violations(browsing, appealed):
-    page = browsing.page()
-    found = {}
-    for path in ("/stats/", "/fr/stats/"):
-        visit(page, browsing.url(path))
-        if violations := axe_violations(page):
-            found[path] = violations
     assert found == {}

@@ -25,8 +25,6 @@ from tests.campaign.test_french_pages import english_sentences
 from tests.documents import pdf
 from tests.factories import UserFactory
 
-from .conftest import STATS_PENDING
-
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long and unusual passphrase 42"
@@ -226,9 +224,9 @@ def test_a_release_is_uploaded_approved_and_its_findings_published(browsing, cam
     expect(row).to_contain_text("Flock Safety")
     expect(row).to_contain_text("12")
 
-    pytest.skip(STATS_PENDING)  # the journey ends on /stats/, which shows them too
-    public.goto(browsing.url("/stats/"))
-    expect(public.locator("main")).to_contain_text("Flock Safety")
+    public.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
+    vendors = public.get_by_role("region", name="What the records say: vendors")
+    expect(vendors.locator("tbody tr", has_text="Flock Safety")).to_contain_text("12")
 
 
 def test_a_camera_placed_on_the_map_is_approved_and_drawn_on_the_public_maps(

@@ -89,7 +89,8 @@ def demo(settings, directory):
 
 
 def public_pages() -> list[str]:
-    pages = ["/fr/", "/fr/guide/", "/fr/directory/", "/fr/map/", "/fr/findings/"]
+    pages = ["/fr/", "/fr/guide/", "/fr/directory/", "/fr/map/", "/fr/findings/", "/fr/stats/"]
+    pages.append("/fr/stats/?campaign=demo-alpr")
     pages.append("/fr/releases/search/")
     # One service of every law in use, every RCMP division and every placeholder.
     for regime in AccessRegime.objects.filter(police_services__active=True).distinct():

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from maps_app.models import CameraLocation
@@ -17,17 +16,6 @@ from requests_app.models import AccessRequest, Finding, PoliceService, Release, 
 from tests.factories import CampaignFactory
 
 PROVINCES = Path(settings.BASE_DIR) / "data" / "provinces.geojson"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_map_cache(django_db_setup, django_db_blocker):
-    """Cached map responses must never leak from one test's database into another's
-    (the cache is Redis in the services run, a table of the test database otherwise)."""
-    with django_db_blocker.unblock():
-        cache.clear()
-    yield
-    with django_db_blocker.unblock():
-        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,17 @@ from django.core.management import CommandError, call_command
 
 from maps_app.models import CameraLocation, ServiceArea
 from maps_app.selectors import suggest_service
-from requests_app.models import AccessRequest, Campaign, Claim, Finding, Release, User
+from requests_app.models import (
+    AccessRequest,
+    Appeal,
+    Campaign,
+    Claim,
+    Comment,
+    Finding,
+    HelpWanted,
+    Release,
+    User,
+)
 
 from .conftest import make_camera
 
@@ -127,13 +137,31 @@ def test_load_demo_fills_the_map_and_remove_takes_exactly_it_away(demo_settings,
     assert CameraLocation.objects.approved().exists()
     assert CameraLocation.objects.filter(status="pending").exists()
     assert all(u.email.endswith("@demo.invalid") for u in User.objects.exclude(pk=olivia.pk))
+    # The dashboard comes alive: every list of the demo campaign has something to show.
+    client.force_login(olivia)
+    lists = client.get("/dashboard/?campaign=demo-alpr").context["lists"]
+    for name in ("overdue", "expiring", "appeals", "help_wanted", "releases", "cameras"):
+        assert lists[name], name
+    assert Comment.objects.filter(request__campaign=campaign).exists()
+    stats = client.get("/stats/?campaign=demo-alpr").context
+    assert stats["answer_times"] and stats["vendors"]
+    assert stats["coverage"]["totals"]["cells"][-1][0] == 1  # one appeal at the commissioner
 
     with pytest.raises(CommandError, match="already loaded"):
         call_command("load_demo", stdout=io.StringIO())
 
     call_command("load_demo", "--remove", stdout=io.StringIO())
     assert not Campaign.objects.filter(slug="demo-alpr").exists()
-    for model in (Claim, AccessRequest, Release, Finding, CameraLocation):
+    for model in (
+        Claim,
+        AccessRequest,
+        Release,
+        Finding,
+        CameraLocation,
+        Appeal,
+        Comment,
+        HelpWanted,
+    ):
         assert not model.objects.exists(), model
     assert list(User.objects.all()) == [olivia]
     assert Campaign.objects.filter(slug="alpr-records").exists()  # the real one stays

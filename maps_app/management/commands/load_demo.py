@@ -6,9 +6,10 @@ from maps_app import demo
 class Command(BaseCommand):
     help = (
         "Fill an empty database with a clearly fictional campaign (volunteers at @demo.invalid, "
-        "claims, requests at every status, approved releases and findings, cameras) so the map "
-        "comes alive. `--remove` deletes exactly that data. Refuses when DEBUG is off or the "
-        "database holds real activity, unless --force."
+        "claims, requests at every status, approved releases and findings, cameras, appeals, "
+        "comments and calls for help) so the map, the dashboard and /stats/ come alive. "
+        "`--remove` deletes exactly that data. Refuses when DEBUG is off or the database holds "
+        "real activity, unless --force."
     )
 
     def add_arguments(self, parser):
@@ -36,7 +37,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo campaign loaded: {report.volunteers} volunteers, {report.claims} claims, "
                 f"{report.requests} requests, {report.releases} releases, {report.findings} "
-                f"findings, {report.cameras} cameras. Everything is marked [Demo]; remove it "
-                "with `manage.py load_demo --remove`."
+                f"findings, {report.cameras} cameras, {report.appeals} appeals, "
+                f"{report.comments} comments, {report.help_wanted} calls for help. Everything "
+                "is marked [Demo]; remove it with `manage.py load_demo --remove`."
             )
         )
