@@ -163,3 +163,20 @@ def test_the_figures_are_cached_and_a_change_shows_at_once(
         campaign=alpr, service=PoliceServiceFactory(province="ON"), volunteer=UserFactory()
     )
     assert client.get("/stats/").context["coverage"]["totals"]["cells"][0][0] == claimed + 1
+
+
+@pytest.mark.django_db
+def test_the_totals_agree_with_their_numbers_in_both_languages(client, story):
+    def totals(url):
+        html = client.get(url).content.decode()
+        start = html.index('<ul class="totals">')
+        return " ".join(re.sub(r"<[^>]+>", " ", html[start : html.index("</ul>", start)]).split())
+
+    assert totals("/stats/") == (
+        "4 requests filed 1 release published 1 police service where records confirm licence "
+        "plate readers 0 camera locations on the map"
+    )
+    assert totals("/fr/stats/") == (
+        "4 demandes déposées 1 document publié 1 service de police dont les documents "
+        "confirment des lecteurs de plaques 0 emplacement de caméra sur la carte"
+    )
