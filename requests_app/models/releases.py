@@ -15,8 +15,18 @@ from .directory import PoliceService
 from .requests import AccessRequest, RequestEvent
 
 
+class StoredFileManager(models.Manager):
+    def get_queryset(self):
+        # The extracted text can be millions of characters: it is read only when asked for
+        # (`stored.text`), never with the file's other facts. Querysets that join a stored
+        # file (select_related) defer it too: `ReleaseQuerySet.with_file`.
+        return super().get_queryset().defer("text")
+
+
 class StoredFile(models.Model):
-    """One uploaded file's bytes, stored once whatever its name or how often it is uploaded."""
+    """One uploaded file's bytes, stored once whatever its name or how often it is uploaded:
+    releases, letters attached to steps, appeals and corrections, camera photos. Accepted
+    and served only through `requests_app.filetypes`."""
 
     class Extraction(models.TextChoices):
         PENDING = "pending", _("Processing")
@@ -26,7 +36,9 @@ class StoredFile(models.Model):
 
     sha256 = models.CharField(max_length=64, unique=True)
     file = models.FileField(upload_to="releases/", max_length=200)
-    kind = models.CharField(max_length=10)  # pdf, png, jpeg, tiff, csv, xlsx, eml
+    # A key of filetypes.KINDS; "" for a file kept from before uploads were checked whose
+    # content fits none (it is only ever downloaded, as application/octet-stream).
+    kind = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField()
     page_count = models.PositiveIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
@@ -34,15 +46,23 @@ class StoredFile(models.Model):
     extraction_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = StoredFileManager()
+
     class Meta:
         verbose_name = _("stored file")
         verbose_name_plural = _("stored files")
+        # Related access (`release.stored`) goes through the base manager: defer there too.
+        base_manager_name = "objects"
 
     def __str__(self):
         return f"{self.sha256[:12]}.{self.kind}"
 
 
 class ReleaseQuerySet(models.QuerySet):
+    def with_file(self):
+        """Releases with their stored file's facts, without its text (pages and lists)."""
+        return self.select_related("stored").defer("stored__text")
+
     def approved(self):
         return self.filter(moderation=Release.Moderation.APPROVED)
 
