@@ -38,11 +38,16 @@ def pdf(pages: list[str]) -> bytes:
     return out.getvalue()
 
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
-    b"\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+def image(kind: str = "PNG", size=(4, 3), **options) -> bytes:
+    """A small real image in a Pillow format (PNG, JPEG, WEBP, TIFF); `options` go to save()."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 40)).save(out, kind, **options)
+    return out.getvalue()
+
+
+PNG = image("PNG")
 
 CSV = b"camera,location,vendor\n1,King St W,Genetec\n2,Queen St E,Genetec\n"
 

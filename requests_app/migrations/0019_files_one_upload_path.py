@@ -42,14 +42,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name="storedfile",
-            options={
-                "base_manager_name": "objects",
-                "verbose_name": "stored file",
-                "verbose_name_plural": "stored files",
-            },
-        ),
         migrations.RemoveConstraint(model_name="correction", name="correction_has_a_source"),
         migrations.RenameField(
             model_name="requestevent", old_name="attachment", new_name="legacy_attachment"

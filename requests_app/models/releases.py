@@ -19,7 +19,8 @@ class StoredFileManager(models.Manager):
     def get_queryset(self):
         # The extracted text can be millions of characters: it is read only when asked for
         # (`stored.text`), never with the file's other facts. Querysets that join a stored
-        # file (select_related) defer it too: `ReleaseQuerySet.with_file`.
+        # file defer it too (`ReleaseQuerySet.with_file`); only related access on a release
+        # not loaded that way (`release.stored`) reads it.
         return super().get_queryset().defer("text")
 
 
@@ -51,8 +52,6 @@ class StoredFile(models.Model):
     class Meta:
         verbose_name = _("stored file")
         verbose_name_plural = _("stored files")
-        # Related access (`release.stored`) goes through the base manager: defer there too.
-        base_manager_name = "objects"
 
     def __str__(self):
         return f"{self.sha256[:12]}.{self.kind}"
