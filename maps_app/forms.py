@@ -8,6 +8,7 @@ from requests_app.selectors import TargetStatus
 from . import geo
 from .models import CameraLocation
 
+
 class CameraForm(forms.Form):
     latitude = forms.DecimalField(
         label=_("Latitude"),

@@ -58,7 +58,16 @@ def _pdf(data: bytes, clock: _Clock) -> tuple[str, int, list[str]]:
     from pypdf import PdfReader, apply_configuration
     from pypdf.errors import PyPdfError
 
-    limits = dict.fromkeys(("zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length", "brotli_maximum_output_length", "array_based_stream_maximum_output_length"), PDF_STREAM_MAX_BYTES)
+    limits = dict.fromkeys(
+        (
+            "zlib_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "brotli_maximum_output_length",
+            "array_based_stream_maximum_output_length",
+        ),
+        PDF_STREAM_MAX_BYTES,
+    )
     with apply_configuration(stream_parsing_work_maximum_count=PDF_STREAM_MAX_TOKENS, **limits):
         try:
             reader = PdfReader(io.BytesIO(data))

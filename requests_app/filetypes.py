@@ -16,6 +16,7 @@ import io
 import re
 import struct
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass
 from email import policy as email_policy
@@ -226,7 +227,11 @@ def _clean_image(data: bytes, kind: str, policy: Policy) -> bytes:
 
     out = io.BytesIO()
     try:
-        with Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]]) as image:
+        with warnings.catch_warnings():
+            # Pillow warns from 89 million pixels; the limits below are checked instead.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]])
+        with image:
             frames = getattr(image, "n_frames", 1) if kind == "tiff" else 1
             width, height = image.size
             if width * height > IMAGE_MAX_FRAME_PIXELS:
@@ -253,6 +258,8 @@ def _clean_image(data: bytes, kind: str, policy: Policy) -> bytes:
                 picture.save(out, _PILLOW_FORMATS[kind], **options)
     except UploadError:
         raise
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(IMAGE_MAX_FRAME_PIXELS) from None
     except Exception:  # Pillow raises many kinds on a damaged or disguised image
         raise UploadError(str(policy.refused)) from None
     return out.getvalue()
@@ -282,9 +289,7 @@ def checked(data: bytes, policy: Policy) -> Checked:
 def _read(upload, max_bytes: int) -> bytes:
     """The upload's bytes, its declared size checked first and its real size while reading."""
     size = upload.size or 0
-    too_large = UploadError(
-        _("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)}
-    )
+    too_large = UploadError(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
     if size > max_bytes:
         raise too_large
     chunks, read = [], 0

@@ -80,7 +80,7 @@ def release_extraction_queue(stored_file_id: int) -> None:
     """Queue a new file's text extraction (call on commit)."""
     calls = getattr(_after_response, "calls", None)
     if settings.CELERY_TASK_ALWAYS_EAGER and calls is not None:
-        calls.append(lambda: release_extract_text.delay(stored_file_id))
+        calls.append(lambda: release_extract_text.apply(args=(stored_file_id,)))
     else:
         release_extract_text.delay(stored_file_id)
 

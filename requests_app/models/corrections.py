@@ -99,7 +99,8 @@ class Correction(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(source_url="") | Q(letter__isnull=False), name="correction_has_a_source"
+                condition=~Q(source_url="") | Q(letter__isnull=False),
+                name="correction_has_a_source",
             ),
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(decided_at__isnull=False),

@@ -11,7 +11,6 @@ from maps_app.models import CameraLocation, CameraRevision
 from maps_app.selectors import nearby_cameras
 from maps_app.services import CameraError, camera_decide, camera_submit
 from requests_app.models import Release
-
 from tests import documents
 
 from .conftest import make_camera, make_release
@@ -172,7 +171,9 @@ def test_photos_are_private_until_the_camera_is_approved(client, alice, bob, oli
     response = client.get(url)
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=3600"
-    assert not str(camera.photo.file.url).startswith("/map/")  # stored privately, served by the view
+    assert not str(camera.photo.file.url).startswith(
+        "/map/"
+    )  # stored privately, served by the view
 
 
 def test_a_photo_must_really_be_an_image(client, alice):
