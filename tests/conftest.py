@@ -10,7 +10,6 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-
 from requests_app.directory_csv import reference_data_load
 from requests_app.models import PoliceService
 from requests_app.roles import organizer_grant
