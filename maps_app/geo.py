@@ -152,7 +152,7 @@ _POSITION_DEPTH = {"Polygon": 2, "MultiPolygon": 3}
 def _check_positions(coordinates, depth: int) -> None:
     """Every position is two or three numbers (not true/false), a longitude and latitude in
     degrees; nothing deeper or shallower than the type says."""
-    if not isinstance(coordinates, list):
+    if not isinstance(coordinates, list | tuple):  # tuples: shapely's own mapping()
         raise GeometryError("its coordinates are not nested lists as GeoJSON says")
     if depth:
         for part in coordinates:

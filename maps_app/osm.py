@@ -177,7 +177,12 @@ def parse_overpass(data) -> tuple[list[OsmCamera], list[tuple[str, str]]]:
         kind, osm_id, tags = element.get("type"), element.get("id"), element.get("tags")
         # Only plain values go into a message: a crafted element can nest thousands deep.
         kind = kind if isinstance(kind, str) else ""
-        ref = f"{kind[:20]} {osm_id}" if kind and _valid_id(osm_id) else f"element {index + 1}"
+        shown_id = str(osm_id) if isinstance(osm_id, int | str) else ""
+        ref = (
+            f"{kind[:20]} {shown_id}"
+            if kind and shown_id and len(shown_id) <= 20
+            else f"element {index + 1}"
+        )
         if not tags:
             continue  # an untagged member node of a way: not a camera of its own
         if not isinstance(tags, dict):
