@@ -577,7 +577,8 @@ def releases_search(query: str) -> QuerySet[Release]:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        return releases.annotate(search=SearchVector("stored__text", "title")).filter(
+        # alias, not annotate: the vector is computed to filter, never sent back.
+        return releases.alias(search=SearchVector("stored__text", "title")).filter(
             search=SearchQuery(query, search_type="websearch")
         )
     for word in query.split():

@@ -170,9 +170,17 @@ def test_overpass_parsing_keeps_only_real_cameras_in_canada(data):
                 e["type"] == "node"
                 and e.get("id") == camera.osm_id
                 and not isinstance(e["lat"], bool)
-                and f"{float(e['lat']):.6f}" == str(camera.latitude)
+                and _as_text(e["lat"]) == str(camera.latitude)
                 for e in sources
             )
+
+
+def _as_text(value) -> str | None:
+    """A coordinate as the import stores it, or None when it is no number."""
+    try:
+        return f"{float(value):.6f}"
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _cameras_state():

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import (
     TemporaryUploadedFile,
 )
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
@@ -336,11 +336,18 @@ def test_without_a_worker_extraction_runs_after_the_response(alice, alices_reque
     release = upload(alices_request, alice, documents.CSV, name="a.csv")
     stored = StoredFile.objects.get(pk=release.stored_id)
     StoredFile.objects.filter(pk=stored.pk).update(extraction="pending", text="")
-    request_started.send(sender=None)
-    release_extraction_queue(stored.pk)
-    stored.refresh_from_db()
-    assert stored.extraction == "pending"  # the page that answered the upload says so
-    request_finished.send(sender=None)
+    # As the test client does: the test's database connection stays open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+        release_extraction_queue(stored.pk)
+        stored.refresh_from_db()
+        assert stored.extraction == "pending"  # the page that answered the upload says so
+        request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     stored.refresh_from_db()
     assert stored.extraction == "done"
 
