@@ -51,6 +51,7 @@ ZIP_MAX_ENTRIES = 2000
 # Pixels decoded per image (one frame) and in all (every page of a TIFF scan).
 IMAGE_MAX_FRAME_PIXELS = 80_000_000
 IMAGE_MAX_TOTAL_PIXELS = 500_000_000
+IMAGE_MAX_FRAMES = 1000  # pages of a TIFF
 
 _EMAIL_HEADERS = {"from", "to", "subject", "date", "message-id", "received"}
 _PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "webp": "WEBP"}
@@ -179,7 +180,7 @@ def safe_name(name: str) -> str:
     return name[:200] or "file"
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.0f}"
 
 
@@ -209,7 +210,7 @@ def _check_xlsx(data: bytes) -> None:
                 "This spreadsheet unpacks to more than %(mb)s MB, too much to check. "
                 "Save it again without the extra data, or send it as a PDF."
             )
-            % {"mb": _megabytes(settings.FILE_MAX_UNPACKED_BYTES)}
+            % {"mb": megabytes(settings.FILE_MAX_UNPACKED_BYTES)}
         )
 
 
@@ -233,6 +234,11 @@ def _clean_image(data: bytes, kind: str, policy: Policy) -> bytes:
             image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]])
         with image:
             frames = getattr(image, "n_frames", 1) if kind == "tiff" else 1
+            if frames > IMAGE_MAX_FRAMES:
+                raise UploadError(
+                    _("This image has more than %(pages)s pages. Send it as a PDF.")
+                    % {"pages": IMAGE_MAX_FRAMES}
+                )
             width, height = image.size
             if width * height > IMAGE_MAX_FRAME_PIXELS:
                 raise _too_many_pixels(IMAGE_MAX_FRAME_PIXELS)
@@ -249,7 +255,8 @@ def _clean_image(data: bytes, kind: str, policy: Policy) -> bytes:
                         writer.newFrame()
             else:
                 picture = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
-                picture.info = {}
+                # Nothing of the file's metadata is written again but its transparency.
+                picture.info = {k: v for k, v in picture.info.items() if k == "transparency"}
                 if kind == "jpeg" and picture.mode not in ("L", "RGB", "CMYK"):
                     picture = picture.convert("RGB")
                 if kind == "webp" and picture.mode not in ("RGB", "RGBA"):
@@ -289,7 +296,7 @@ def checked(data: bytes, policy: Policy) -> Checked:
 def _read(upload, max_bytes: int) -> bytes:
     """The upload's bytes, its declared size checked first and its real size while reading."""
     size = upload.size or 0
-    too_large = UploadError(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
+    too_large = UploadError(_("The file is larger than %(mb)s MB.") % {"mb": megabytes(max_bytes)})
     if size > max_bytes:
         raise too_large
     chunks, read = [], 0

@@ -36,10 +36,6 @@ class ReleaseError(Exception):
     """An upload, decision or finding that cannot be accepted; the message is shown as is."""
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.0f}"
-
-
 def release_upload(
     *,
     request: AccessRequest,
@@ -66,7 +62,7 @@ def release_upload(
     if used + (upload.size or 0) > settings.RELEASE_MAX_REQUEST_BYTES:
         raise ReleaseError(
             _("This request's files would exceed %(mb)s MB in all.")
-            % {"mb": _megabytes(settings.RELEASE_MAX_REQUEST_BYTES)}
+            % {"mb": filetypes.megabytes(settings.RELEASE_MAX_REQUEST_BYTES)}
         )
     with transaction.atomic():
         try:

@@ -200,6 +200,23 @@ def test_status_step_attachments_are_checked_like_every_upload(alice, alices_req
     assert not StoredFile.objects.exists()
 
 
+def _tiff(pages: int) -> bytes:
+    frames = [Image.new("L", (3, 2), shade) for shade in range(pages)]
+    out = io.BytesIO()
+    frames[0].save(out, "TIFF", save_all=True, append_images=frames[1:], description="Alice")
+    return out.getvalue()
+
+
+def test_a_scanned_tiff_keeps_every_page_and_loses_its_tags(alice, alices_request):
+    release = upload(alices_request, alice, _tiff(3), name="scan.tif")
+    with release.stored.file.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+        assert stored.n_frames == 3
+        assert 270 not in stored.tag_v2  # ImageDescription
+    with pytest.raises(ReleaseError, match="more than 1000 pages"):
+        upload(alices_request, alice, _tiff(1001), name="many.tif")
+
+
 # --- Sizes and bombs -----------------------------------------------------------------------
 
 
