@@ -307,6 +307,14 @@ NOTIFY_BATCH_SECONDS = _positive_int("NOTIFY_BATCH_SECONDS", 300)
 EVENT_ATTACHMENT_MAX_BYTES = _positive_int("EVENT_ATTACHMENT_MAX_MB", 20) * 1_000_000
 RELEASE_MAX_FILE_BYTES = _positive_int("RELEASE_MAX_FILE_MB", 50) * 1_000_000
 RELEASE_MAX_REQUEST_BYTES = _positive_int("RELEASE_MAX_REQUEST_MB", 500) * 1_000_000
+# Hostile files (docs/reliability.md): a spreadsheet may unpack to at most this much, and
+# extracting a release's text stops after EXTRACTION_SECONDS (the worker's task gets a
+# little more as its Celery soft limit, then a hard one), after EXTRACTION_MAX_PAGES pages
+# and EXTRACTION_MAX_CHARS characters.
+FILE_MAX_UNPACKED_BYTES = _positive_int("FILE_MAX_UNPACKED_MB", 100) * 1_000_000
+EXTRACTION_SECONDS = _positive_int("EXTRACTION_SECONDS", 120)
+EXTRACTION_MAX_PAGES = _positive_int("EXTRACTION_MAX_PAGES", 2000)
+EXTRACTION_MAX_CHARS = _positive_int("EXTRACTION_MAX_CHARS", 1_000_000)
 # Uploads bigger than this go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 

@@ -35,6 +35,8 @@ class CameraLocationAdmin(admin.ModelAdmin):
     list_filter = ["status", "source", "vendor", "kind"]
     search_fields = ["police_service__name_en", "notes", "osm_id"]
     raw_id_fields = ["police_service", "release", "submitted_by", "reviewed_by"]
+    # A photo comes only through the site's upload path (requests_app.filetypes).
+    readonly_fields = ["photo"]
     inlines = [CameraRevisionInline]
 
     def save_model(self, request, obj, form, change):

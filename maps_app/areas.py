@@ -50,8 +50,18 @@ def _key(text: str) -> str:
     return " ".join(POLICE_WORDS.sub(" ", text).replace("-", " ").split())
 
 
+def _scalar(value) -> str:
+    """A property as text: a string or a number; anything else (a list, an object, true)
+    counts as missing."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def _province_of(value) -> str:
-    value = str(value or "").strip().upper()
+    value = _scalar(value).upper()
     return PRUID.get(value, value if len(value) == 2 else "")
 
 
@@ -98,11 +108,15 @@ def area_import(
     names: dict[int, list[str]] = defaultdict(list)
     repaired: dict[int, bool] = defaultdict(bool)
     for number, feature in enumerate(data["features"], start=1):
-        props = (feature or {}).get("properties") or {}
-        name = str(props.get(match_property, "") or "").strip()
-        label = name or f"feature {number}"
         if progress:
             progress(number, report.features)
+        if not isinstance(feature, dict):
+            report.rejected.append((f"feature {number}", "not a GeoJSON feature object"))
+            continue
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
+        name = _scalar(props.get(match_property))[:200]
+        label = name or f"feature {number}"
         if not name:
             report.rejected.append((label, f"no {match_property} property"))
             continue

@@ -145,8 +145,36 @@ class GeometryError(ValueError):
     pass
 
 
+# How deep the coordinates of each area type nest above a position.
+_POSITION_DEPTH = {"Polygon": 2, "MultiPolygon": 3}
+
+
+def _check_positions(coordinates, depth: int) -> None:
+    """Every position is two or three numbers (not true/false), a longitude and latitude in
+    degrees; nothing deeper or shallower than the type says."""
+    if not isinstance(coordinates, list | tuple):  # tuples: shapely's own mapping()
+        raise GeometryError("its coordinates are not nested lists as GeoJSON says")
+    if depth:
+        for part in coordinates:
+            _check_positions(part, depth - 1)
+        return
+    if not 2 <= len(coordinates) <= 3 or not all(
+        isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates
+    ):
+        raise GeometryError("a position is not two numbers (longitude, latitude)")
+    longitude, latitude = coordinates[0], coordinates[1]
+    if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):  # also refuses NaN
+        raise GeometryError("a position is not a longitude and latitude in degrees")
+
+
 def clean_area(geojson: dict) -> CleanGeometry:
     """A valid (Multi)Polygon from GeoJSON, repaired if it can be, or GeometryError."""
+    kind = geojson.get("type") if isinstance(geojson, dict) else None
+    if not kind or not isinstance(kind, str):
+        raise GeometryError("no geometry")
+    if kind not in _POSITION_DEPTH:
+        raise GeometryError(f"a {kind[:40]}, not a polygon")
+    _check_positions(geojson.get("coordinates"), _POSITION_DEPTH[kind])
     try:
         geom = shape(geojson)
     except Exception as error:  # shapely raises several kinds for malformed input

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.models import PoliceService, Province, Release, Vendor
+from requests_app.models import PoliceService, Province, Release, StoredFile, Vendor
 from requests_app.models.base import AppendOnly
 from requests_app.models.directory import (
     LATITUDE_RANGE,
@@ -199,7 +199,15 @@ class CameraLocation(models.Model):
     osm_id = models.BigIntegerField(_("OpenStreetMap id"), null=True, blank=True)
     osm_tags = models.JSONField(_("OpenStreetMap tags"), default=dict, blank=True)
     source_url = models.URLField(_("document address"), max_length=500, blank=True)
-    photo = models.FileField(_("photo"), upload_to="camera_photos/%Y/%m/", blank=True)
+    # Accepted and served by requests_app.filetypes: re-encoded, without its metadata.
+    photo = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
     observed_on = models.DateField(_("observed on"), null=True, blank=True)
     confidence = models.CharField(
         _("confidence"), max_length=10, choices=Confidence, default=Confidence.LIKELY

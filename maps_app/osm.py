@@ -104,12 +104,30 @@ def vendor_from(tags: dict) -> str:
     return "other"
 
 
+# OpenStreetMap ids are 64-bit; a larger one cannot be stored (or be real).
+OSM_MAX_ID = 2**63 - 1
+
+
 def _float(value) -> float | None:
+    """A coordinate: a number or numeric text, finite; true/false are not numbers."""
+    if isinstance(value, bool):
+        return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return number if number == number and abs(number) != float("inf") else None
+
+
+def _valid_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= OSM_MAX_ID
+
+
+def _scalar_tags(tags: dict) -> dict[str, str] | None:
+    """Tags as text, or None when a key or value is not text or a number (OSM tags are)."""
+    if not all(isinstance(v, str | int | float) and isinstance(k, str) for k, v in tags.items()):
+        return None
+    return {k: str(v) for k, v in tags.items()}
 
 
 def _position(element: dict, nodes: dict[int, tuple[float, float]]) -> tuple[float, float] | None:
@@ -130,7 +148,7 @@ def _position(element: dict, nodes: dict[int, tuple[float, float]]) -> tuple[flo
             if isinstance(p, dict)
         ]
     elif isinstance(element.get("nodes"), list):
-        points = [nodes[n] for n in element["nodes"] if n in nodes]
+        points = [nodes[n] for n in element["nodes"] if _valid_id(n) and n in nodes]
     points = [p for p in points if p[0] is not None and p[1] is not None]
     if not points:
         return None
@@ -148,7 +166,7 @@ def parse_overpass(data) -> tuple[list[OsmCamera], list[tuple[str, str]]]:
     for element in elements:
         if isinstance(element, dict) and element.get("type") == "node":
             lat, lon = _float(element.get("lat")), _float(element.get("lon"))
-            if isinstance(element.get("id"), int) and lat is not None and lon is not None:
+            if _valid_id(element.get("id")) and lat is not None and lon is not None:
                 nodes[element["id"]] = (lat, lon)
     cameras, skipped = [], []
     seen = set()
@@ -157,17 +175,29 @@ def parse_overpass(data) -> tuple[list[OsmCamera], list[tuple[str, str]]]:
             skipped.append((f"element {index + 1}", "not a JSON object"))
             continue
         kind, osm_id, tags = element.get("type"), element.get("id"), element.get("tags")
-        ref = f"{kind} {osm_id}" if kind and osm_id is not None else f"element {index + 1}"
+        # Only plain values go into a message: a crafted element can nest thousands deep.
+        kind = kind if isinstance(kind, str) else ""
+        shown_id = str(osm_id) if isinstance(osm_id, int | str) else ""
+        ref = (
+            f"{kind[:20]} {shown_id}"
+            if kind and shown_id and len(shown_id) <= 20
+            else f"element {index + 1}"
+        )
         if not tags:
             continue  # an untagged member node of a way: not a camera of its own
         if not isinstance(tags, dict):
             skipped.append((ref, "tags are not a JSON object"))
             continue
         if kind not in ("node", "way"):
-            skipped.append((ref, f"a {kind or 'typeless element'}, only nodes and ways are read"))
+            what = f"a {kind[:20]}" if kind else "a typeless element"
+            skipped.append((ref, f"{what}, only nodes and ways are read"))
             continue
-        if not isinstance(osm_id, int) or isinstance(osm_id, bool) or osm_id <= 0:
+        if not _valid_id(osm_id):
             skipped.append((ref, "no valid id"))
+            continue
+        tags = _scalar_tags(tags)
+        if tags is None:
+            skipped.append((ref, "a tag is not text"))
             continue
         if not is_alpr(tags):
             skipped.append((ref, "not tagged man_made=surveillance + surveillance:type=ALPR"))
@@ -184,7 +214,6 @@ def parse_overpass(data) -> tuple[list[OsmCamera], list[tuple[str, str]]]:
             skipped.append((ref, f"outside Canada ({latitude:.4f}, {longitude:.4f})"))
             continue
         seen.add((kind, osm_id))
-        tags = {str(k): str(v) for k, v in tags.items()}
         raw_direction = tags.get("direction") or tags.get("camera:direction") or ""
         directions, bad = geo.parse_directions(raw_direction)
         warnings = [f"direction value(s) not understood: {', '.join(bad)}"] if bad else []
@@ -441,5 +470,9 @@ def load_file(path) -> dict:
     with open(path, encoding="utf-8") as handle:
         try:
             return json.load(handle)
-        except json.JSONDecodeError as error:
+        except UnicodeDecodeError as error:
+            raise OsmFileError(f"not UTF-8 text: {error}") from None
+        except RecursionError:
+            raise OsmFileError("nested too deeply to be an Overpass export") from None
+        except ValueError as error:  # bad JSON, or a number too long to read
             raise OsmFileError(f"not valid JSON: {error}") from None

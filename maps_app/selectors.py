@@ -216,7 +216,7 @@ def camera_properties(camera: CameraLocation) -> dict:
         "page": camera.page if release and release.is_public else None,
         "osm_url": camera.osm_url or None,
         "source_url": camera.source_url or None,
-        "photo_url": _photo_url(camera) if camera.photo else None,
+        "photo_url": _photo_url(camera) if camera.photo_id else None,
         "url": camera.get_absolute_url(),
     }
 

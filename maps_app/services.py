@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from requests_app import filetypes
 from requests_app.models import PoliceService, Release
 from requests_app.roles import is_organizer
 
@@ -103,7 +104,7 @@ def camera_snapshot(camera: CameraLocation) -> dict:
         elif value is not None and not isinstance(value, (str, int, float, list, dict, bool)):
             value = str(value)
         data[name] = value
-    data["photo"] = bool(camera.photo)
+    data["photo"] = camera.photo_id is not None
     return data
 
 
@@ -114,7 +115,7 @@ def revision_record(camera: CameraLocation, action: str, *, by=None, reason: str
 
 
 def _check_source(
-    *, source: str, release: Release | None, osm_id: int | None, source_url: str, photo, by
+    *, source: str, release: Release | None, osm_id: int | None, source_url: str, by
 ) -> None:
     if source == CameraLocation.Source.RELEASE:
         if release is None:
@@ -125,11 +126,6 @@ def _check_source(
         raise CameraError(_("Give the OpenStreetMap node id."))
     elif source == CameraLocation.Source.COUNCIL and not source_url:
         raise CameraError(_("Give the address of the council or board document."))
-    if photo is not None and photo.size > settings.CAMERA_PHOTO_MAX_BYTES:
-        raise CameraError(
-            _("The photo is larger than %(mb)s MB.")
-            % {"mb": settings.CAMERA_PHOTO_MAX_BYTES // 1_000_000}
-        )
 
 
 def camera_submit(
@@ -163,9 +159,7 @@ def camera_submit(
     latitude, longitude = float(latitude), float(longitude)
     if not geo.in_canada(latitude, longitude):
         raise CameraError(_("The point is outside Canada."))
-    _check_source(
-        source=source, release=release, osm_id=osm_id, source_url=source_url, photo=photo, by=by
-    )
+    _check_source(source=source, release=release, osm_id=osm_id, source_url=source_url, by=by)
     if not duplicate_confirmed and selectors.nearby_cameras(
         latitude, longitude, user=by, metres=settings.MAP_DUPLICATE_METRES
     ):
@@ -197,9 +191,12 @@ def camera_submit(
             status=CameraLocation.Status.PENDING,
         )
         if photo is not None:
-            camera.photo.save(photo.name or "photo.jpg", photo, save=False)
+            try:
+                camera.photo, _created = filetypes.accept(photo, filetypes.PHOTO)
+            except filetypes.UploadError as error:
+                raise CameraError(str(error)) from None
         try:
-            camera.full_clean(exclude=["photo"])
+            camera.full_clean()
         except ValidationError as error:
             raise CameraError(" ".join(error.messages)) from None
         camera.save()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from requests_app import filetypes
 from requests_app import selectors as requests_selectors
 from requests_app.models import Outcome, Province, Stage, Vendor
 from requests_app.roles import is_organizer
@@ -246,12 +247,11 @@ def camera_photo(request, pk):
     """A camera's photo: public once the camera is approved, before that only to its
     submitter and organizers. Never served from a public media address."""
     camera = _camera_for(request.user, pk)
-    if not camera.photo:
+    if camera.photo_id is None:
         raise Http404
-    response = FileResponse(camera.photo.open("rb"))
-    response["Cache-Control"] = "public, max-age=3600" if camera.is_public else "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return filetypes.file_response(
+        camera.photo, name=f"camera-{camera.pk}-photo", public=camera.is_public
+    )
 
 
 # --- Exports ---------------------------------------------------------------------------------

@@ -110,7 +110,8 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Release.objects.visible_to(self.request.user)
             .filter(request__campaign=_campaign(self.request))
-            .select_related("stored", "request__police_service", "request__campaign")
+            .with_file()
+            .select_related("request__police_service", "request__campaign")
             .order_by("-received_on", "-pk")
         )
 

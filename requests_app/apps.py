@@ -36,8 +36,12 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import user_signed_up
+        from django.core.signals import request_finished, request_started
 
         from .roles import organizer_permissions_sync
+        from .tasks import after_response_collect, after_response_run
 
         post_migrate.connect(organizer_permissions_sync, sender=self)
+        request_started.connect(after_response_collect, dispatch_uid="tasks_after_response_start")
+        request_finished.connect(after_response_run, dispatch_uid="tasks_after_response_run")
         user_signed_up.connect(_remember_language, dispatch_uid="remember_language")

@@ -269,16 +269,21 @@ def _read_csv(source) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     if isinstance(source, str):
         source = io.StringIO(source)
     reader = csv.DictReader(source)
-    header = [name.strip() for name in reader.fieldnames or []]
-    reader.fieldnames = header
-    rows, start = [], reader.line_num + 1
-    for raw in reader:
-        extra = raw.pop(None, None)
-        row = {k: (v or "").strip() for k, v in raw.items()}
-        if extra:
-            row["__extra__"] = "too many cells"
-        rows.append((start, row))
-        start = reader.line_num + 1
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        reader.fieldnames = header
+        rows, start = [], reader.line_num + 1
+        for raw in reader:
+            extra = raw.pop(None, None)
+            row = {k: (v or "").strip() for k, v in raw.items()}
+            if extra:
+                row["__extra__"] = "too many cells"
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as error:  # a cell past the csv module's limit (128 KiB), a stray quote
+        report = ImportReport()
+        report.errors = [RowError(reader.line_num or 1, "", [f"not readable as CSV: {error}"])]
+        raise DirectoryImportError(report) from None
     return header, rows
 
 

@@ -260,7 +260,11 @@ class StatusEventForm(forms.Form):
         label=_("Amount (CAD)"), required=False, min_value=0, max_digits=9, decimal_places=2
     )
     transferred_to = forms.CharField(label=_("Transferred to"), required=False, max_length=200)
-    attachment = forms.FileField(label=_("Attachment (optional)"), required=False)
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"),
+        required=False,
+        help_text=_("PDF, image or e-mail (.eml); only the people on the request see it."),
+    )
 
     def __init__(self, *args, allowed: list[str], day_kind_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,17 +289,6 @@ class StatusEventForm(forms.Form):
             if status not in statuses:
                 cleaned[name] = self.fields[name].to_python("")
         return cleaned
-
-    def clean_attachment(self):
-        attachment = self.cleaned_data.get("attachment")
-        if attachment and attachment.size > settings.EVENT_ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.")
-                % {"mb": settings.EVENT_ATTACHMENT_MAX_BYTES // 1_000_000}
-            )
-        if attachment and not attachment.size:
-            raise forms.ValidationError(_("The file is empty."))
-        return attachment
 
 
 class ReleaseUploadForm(forms.Form):

@@ -761,7 +761,8 @@ def release_permissions(release: Release, user) -> dict:
 def releases_to_moderate() -> QuerySet[Release]:
     return (
         Release.objects.exclude(moderation=Release.Moderation.APPROVED)
-        .select_related("stored", "request__police_service", "uploaded_by")
+        .with_file()
+        .select_related("request__police_service", "uploaded_by")
         .order_by("uploaded_at")
     )
 
@@ -770,14 +771,15 @@ def releases_search(query: str) -> QuerySet[Release]:
     """Approved releases whose text matches; full-text search on PostgreSQL."""
     from django.db import connection
 
-    releases = Release.objects.approved().select_related("stored", "request__police_service")
+    releases = Release.objects.approved().with_file().select_related("request__police_service")
     query = query.strip()
     if not query:
         return releases.none()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        return releases.annotate(search=SearchVector("stored__text", "title")).filter(
+        # alias, not annotate: the vector is computed to filter, never sent back.
+        return releases.alias(search=SearchVector("stored__text", "title")).filter(
             search=SearchQuery(query, search_type="websearch")
         )
     for word in query.split():
@@ -1048,7 +1050,7 @@ def activity_feed(
                 call.request.get_absolute_url(),
             )
     if kind in ("", ActivityKind.RELEASES):
-        releases = Release.objects.select_related("request", "uploaded_by", "stored")
+        releases = Release.objects.with_file().select_related("request", "uploaded_by")
         for release in scoped(
             releases,
             at="uploaded_at",

@@ -1,10 +1,15 @@
+import logging
+import threading
 from datetime import date
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from .services.claims import stale_claims_review
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5)
@@ -33,7 +38,14 @@ def appeals_send_summary(day: str | None = None) -> int:
     return appeals_summary_send(today=today)
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True,
+    # Above the extraction's own deadline (EXTRACTION_SECONDS, checked between pages): the
+    # soft limit stops a single step that runs too long and the file is marked failed; the
+    # hard limit ends the worker process if even that does not return.
+    soft_time_limit=settings.EXTRACTION_SECONDS + 15,
+    time_limit=settings.EXTRACTION_SECONDS + 45,
+)
 def release_extract_text(stored_file_id: int) -> str:
     """Extract a released file's text and page count; a failure is recorded, the file kept."""
     from .models import StoredFile
@@ -43,6 +55,34 @@ def release_extract_text(stored_file_id: int) -> str:
     if stored is None:
         return "missing"
     return stored_file_extract(stored).extraction
+
+
+# Without a worker (no REDIS_URL) tasks run in-process. Extraction queued during a web
+# request then runs once the response has been sent, so an upload never waits for it; the
+# release page says "Processing" until it is done.
+_after_response = threading.local()
+
+
+def after_response_collect(**kwargs) -> None:
+    _after_response.calls = []
+
+
+def after_response_run(**kwargs) -> None:
+    calls, _after_response.calls = getattr(_after_response, "calls", None) or [], None
+    for call in calls:
+        try:
+            call()
+        except Exception:  # the response is sent: log it, and run the others
+            logger.exception("a task run after the response failed")
+
+
+def release_extraction_queue(stored_file_id: int) -> None:
+    """Queue a new file's text extraction (call on commit)."""
+    calls = getattr(_after_response, "calls", None)
+    if settings.CELERY_TASK_ALWAYS_EAGER and calls is not None:
+        calls.append(lambda: release_extract_text.apply(args=(stored_file_id,)))
+    else:
+        release_extract_text.delay(stored_file_id)
 
 
 @shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5, acks_late=True)

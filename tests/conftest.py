@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.db import connection
+from hypothesis import HealthCheck, settings
 
 from requests_app.directory_csv import reference_data_load
 from requests_app.models import PoliceService
@@ -22,6 +23,18 @@ from requests_app.roles import organizer_grant
 from .factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property-based tests: the same generated inputs on every run (so a failure in CI is
+# reproduced by running the test again), no example database left in the work tree, and
+# the database fixtures shared by a test's examples (each example checks its own effect).
+settings.register_profile(
+    "project",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("project")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -50,6 +63,16 @@ def _english_afterwards():
     from django.utils import translation
 
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_request():
+    """A server always closes its response, which runs what waits for it
+    (`tasks.release_extraction_queue`); the test client closes a streamed response only
+    once it is read. Each test starts outside any request."""
+    from requests_app import tasks
+
+    tasks._after_response.calls = None
 
 
 @pytest.fixture

@@ -64,8 +64,14 @@ class Correction(models.Model):
     current_value = models.TextField(_("value when proposed"), blank=True)
     proposed_value = models.TextField(_("proposed value"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
-    letter = models.FileField(_("letter from the service"), upload_to="corrections/", blank=True)
-    letter_kind = models.CharField(max_length=8, blank=True)
+    letter = models.ForeignKey(
+        "StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("letter from the service"),
+    )
     letter_name = models.CharField(_("file name"), max_length=200, blank=True)
     note = models.TextField(_("explanation"), blank=True)
     proposed_by = models.ForeignKey(
@@ -93,7 +99,8 @@ class Correction(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(source_url="") | ~Q(letter=""), name="correction_has_a_source"
+                condition=~Q(source_url="") | Q(letter__isnull=False),
+                name="correction_has_a_source",
             ),
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(decided_at__isnull=False),

@@ -15,8 +15,19 @@ from .directory import PoliceService
 from .requests import AccessRequest, RequestEvent
 
 
+class StoredFileManager(models.Manager):
+    def get_queryset(self):
+        # The extracted text can be millions of characters: it is read only when asked for
+        # (`stored.text`), never with the file's other facts. Querysets that join a stored
+        # file defer it too (`ReleaseQuerySet.with_file`); only related access on a release
+        # not loaded that way (`release.stored`) reads it.
+        return super().get_queryset().defer("text")
+
+
 class StoredFile(models.Model):
-    """One uploaded file's bytes, stored once whatever its name or how often it is uploaded."""
+    """One uploaded file's bytes, stored once whatever its name or how often it is uploaded:
+    releases, letters attached to steps, appeals and corrections, camera photos. Accepted
+    and served only through `requests_app.filetypes`."""
 
     class Extraction(models.TextChoices):
         PENDING = "pending", _("Processing")
@@ -26,13 +37,17 @@ class StoredFile(models.Model):
 
     sha256 = models.CharField(max_length=64, unique=True)
     file = models.FileField(upload_to="releases/", max_length=200)
-    kind = models.CharField(max_length=10)  # pdf, png, jpeg, tiff, csv, xlsx, eml
+    # A key of filetypes.KINDS; "" for a file kept from before uploads were checked whose
+    # content fits none (it is only ever downloaded, as application/octet-stream).
+    kind = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField()
     page_count = models.PositiveIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
     extraction = models.CharField(max_length=10, choices=Extraction, default=Extraction.PENDING)
     extraction_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoredFileManager()
 
     class Meta:
         verbose_name = _("stored file")
@@ -43,6 +58,10 @@ class StoredFile(models.Model):
 
 
 class ReleaseQuerySet(models.QuerySet):
+    def with_file(self):
+        """Releases with their stored file's facts, without its text (pages and lists)."""
+        return self.select_related("stored").defer("stored__text")
+
     def approved(self):
         return self.filter(moderation=Release.Moderation.APPROVED)
 

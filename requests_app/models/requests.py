@@ -358,7 +358,16 @@ class RequestEvent(AppendOnly, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     logged_at = models.DateTimeField(default=timezone.now)
-    attachment = models.FileField(_("attachment"), upload_to="events/%Y/%m/", blank=True)
+    # A letter that came with the step: stored once, sniffed and named by the site.
+    attachment = models.ForeignKey(
+        "StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attachment"),
+    )
+    attachment_name = models.CharField(max_length=200, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("extension (days)"), null=True, blank=True)
     new_due_on = models.DateField(_("new due date"), null=True, blank=True)
     section_cited = models.CharField(_("section cited"), max_length=120, blank=True)

@@ -4,7 +4,6 @@ the events, as a request's status does."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,7 +14,6 @@ from ..models import AccessRequest, Appeal, AppealEvent, AppealGround, Notificat
 from ..models.appeals import CLOSED_STAGES, Outcome
 from ..models.requests import Status
 from .coordination import notify_watchers
-from .releases import ReleaseError, stored_file_accept
 
 
 class AppealError(Exception):
@@ -181,10 +179,8 @@ def appeal_stage_record(
         stored = None
         if attachment is not None:
             try:
-                stored, _created = stored_file_accept(
-                    attachment, max_bytes=settings.EVENT_ATTACHMENT_MAX_BYTES
-                )
-            except ReleaseError as error:
+                stored, _created = filetypes.accept(attachment, filetypes.LETTER)
+            except filetypes.UploadError as error:
                 raise AppealError(str(error)) from None
         event = AppealEvent.objects.create(
             appeal=appeal,

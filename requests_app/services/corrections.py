@@ -2,26 +2,20 @@
 proposer is told. Accepting changes the directory with its source and the day checked, and
 the directory's history (django-simple-history) records who accepted it."""
 
-import uuid
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import extraction, filetypes
+from .. import filetypes
 from ..directory_csv import _cell, _parse_yes_no
 from ..models import AccessRegime, Correction, PoliceService, RegimeRuleSet
 from ..models.corrections import SERVICE_FACTS, correctable_fields
 from ..roles import is_organizer
 from .notify import email_send
-
-# What a volunteer may upload as a source: a letter or e-mail from the service.
-LETTER_KINDS = {"pdf", "png", "jpeg", "tiff", "eml"}
 
 
 class CorrectionError(Exception):
@@ -84,30 +78,6 @@ def _clean(row, name: str, text: str):
         raise CorrectionError(" ".join(error.messages)) from None
 
 
-def _stored_letter(upload) -> tuple[ContentFile, str]:
-    size = upload.size or 0
-    if not size:
-        raise CorrectionError(_("The file is empty."))
-    if size > settings.EVENT_ATTACHMENT_MAX_BYTES:
-        raise CorrectionError(
-            _("The file is larger than %(mb)s MB.")
-            % {"mb": settings.EVENT_ATTACHMENT_MAX_BYTES // 1_000_000}
-        )
-    data = b"".join(upload.chunks())
-    kind = filetypes.sniff(data)
-    if kind not in LETTER_KINDS:
-        raise CorrectionError(
-            _("This file is not a PDF, an image or an e-mail (.eml), whatever its name says.")
-        )
-    if kind == "pdf":
-        try:
-            extraction.pdf_check(data)
-        except extraction.ExtractionError:
-            raise CorrectionError(_("This PDF is damaged and cannot be opened.")) from None
-    # The stored name is generated; the person's file name is kept only as data.
-    return ContentFile(data, name=f"{uuid.uuid4().hex}.{kind}"), kind
-
-
 def correction_propose(
     *,
     service: PoliceService,
@@ -142,11 +112,14 @@ def correction_propose(
         note=note.strip(),
         proposed_by=by,
     )
-    if letter is not None:
-        content, correction.letter_kind = _stored_letter(letter)
-        correction.letter_name = filetypes.safe_name(letter.name or "")
-        correction.letter.save(content.name, content, save=False)
-    correction.save()
+    with transaction.atomic():
+        if letter is not None:
+            try:
+                correction.letter, _created = filetypes.accept(letter, filetypes.LETTER)
+            except filetypes.UploadError as error:
+                raise CorrectionError(str(error)) from None
+            correction.letter_name = filetypes.safe_name(letter.name or "")
+        correction.save()
     return correction
 
 

@@ -1,13 +1,11 @@
 """Uploading releases, extracting their text, moderating them, and recording findings."""
 
-import hashlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,54 +36,6 @@ class ReleaseError(Exception):
     """An upload, decision or finding that cannot be accepted; the message is shown as is."""
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.0f}"
-
-
-def stored_file_accept(upload, *, max_bytes: int) -> tuple[StoredFile, bool]:
-    """The one way a person's file is accepted: size checked before it is read, kind
-    sniffed from its content, a damaged PDF refused, stored once under a generated name.
-    Returns the stored file and whether it is new (its text is then to be extracted).
-    Call inside a transaction."""
-    size = upload.size or 0
-    if size == 0:
-        raise ReleaseError(_("The file is empty."))
-    if size > max_bytes:
-        raise ReleaseError(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
-    data = b"".join(upload.chunks())
-    kind = filetypes.sniff(data)
-    if kind is None:
-        raise ReleaseError(
-            _(
-                "This file is not a PDF, PNG, JPEG, TIFF, CSV, XLSX or e-mail (.eml) file, "
-                "whatever its name says."
-            )
-        )
-    if kind == "pdf":
-        try:
-            extraction.pdf_check(data)
-        except extraction.ExtractionError:
-            raise ReleaseError(
-                _(
-                    "This PDF is damaged and cannot be opened. Ask the police service for a new copy."
-                )
-            ) from None
-    digest = hashlib.sha256(data).hexdigest()
-    stored = StoredFile.objects.filter(sha256=digest).first()
-    if stored is not None:
-        return stored, False
-    stored = StoredFile(sha256=digest, kind=kind, size=size)
-    # The stored name is generated; the person's file name is kept only as data.
-    stored.file.save(f"{digest[:2]}/{digest}.{kind}", ContentFile(data), save=False)
-    try:
-        with transaction.atomic():
-            stored.save()
-    except IntegrityError:  # the same file uploaded at the same moment
-        stored.file.delete(save=False)
-        return StoredFile.objects.get(sha256=digest), False
-    return stored, True
-
-
 def release_upload(
     *,
     request: AccessRequest,
@@ -112,10 +62,13 @@ def release_upload(
     if used + (upload.size or 0) > settings.RELEASE_MAX_REQUEST_BYTES:
         raise ReleaseError(
             _("This request's files would exceed %(mb)s MB in all.")
-            % {"mb": _megabytes(settings.RELEASE_MAX_REQUEST_BYTES)}
+            % {"mb": filetypes.megabytes(settings.RELEASE_MAX_REQUEST_BYTES)}
         )
     with transaction.atomic():
-        stored, created = stored_file_accept(upload, max_bytes=settings.RELEASE_MAX_FILE_BYTES)
+        try:
+            stored, created = filetypes.accept(upload, filetypes.RELEASE)
+        except filetypes.UploadError as error:
+            raise ReleaseError(str(error)) from None
         release = Release.objects.create(
             request=request,
             event=event,
@@ -126,28 +79,29 @@ def release_upload(
             uploaded_by=by,
         )
         if created:
-            from ..tasks import release_extract_text
+            from ..tasks import release_extraction_queue
 
-            transaction.on_commit(lambda: release_extract_text.delay(stored.pk))
+            transaction.on_commit(lambda: release_extraction_queue(stored.pk))
     return release
 
 
 def stored_file_extract(stored: StoredFile) -> StoredFile:
-    """Extract text and pages; a failure is recorded on the file, which is kept."""
+    """Extract text and pages within the limits of `extraction`; a failure, a time-out
+    included, is recorded on the file with its reason, and the file is kept."""
     with stored.file.open("rb") as handle:
         data = handle.read()
     try:
-        text, pages, note = extraction.extract(stored.kind, data)
+        text, pages, note = extraction.extract(
+            stored.kind, data, seconds=settings.EXTRACTION_SECONDS
+        )
     except extraction.ExtractionError as error:
+        text, pages, note = "", stored.page_count, str(error)  # a PDF's count is known
         stored.extraction = StoredFile.Extraction.FAILED
-        stored.extraction_note = str(error)
     else:
-        stored.text = text.replace("\x00", "")
-        stored.page_count = pages
-        stored.extraction_note = note
         stored.extraction = (
             StoredFile.Extraction.DONE if text.strip() else StoredFile.Extraction.NO_TEXT
         )
+    stored.text, stored.page_count, stored.extraction_note = text, pages, note
     # An update, not a save: a file deleted meanwhile is simply not there to update.
     StoredFile.objects.filter(pk=stored.pk).update(
         text=stored.text,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import letters
+from .. import filetypes, letters
 from ..models import (
     AccessRequest,
     Campaign,
@@ -202,13 +202,20 @@ def request_status_record(
             raise RequestError(_("The new due date is before the day of the notice."))
         if status == Status.TRANSFERRED and not transferred_to.strip():
             raise RequestError(_("Say which body the request was transferred to."))
+        stored = None
+        if attachment is not None:
+            try:
+                stored, _created = filetypes.accept(attachment, filetypes.LETTER)
+            except filetypes.UploadError as error:
+                raise RequestError(str(error)) from None
         event = RequestEvent.objects.create(
             request=request,
             status=status,
             occurred_on=occurred_on,
             note=note.strip(),
             logged_by=by,
-            attachment=attachment or "",
+            attachment=stored,
+            attachment_name=filetypes.safe_name(attachment.name or "") if stored else "",
             extension_days=extension_days,
             new_due_on=new_due_on,
             section_cited=section_cited.strip(),

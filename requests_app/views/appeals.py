@@ -2,15 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import letters
+from .. import filetypes, letters
 from ..deadline_text import appeal_steps
-from ..filetypes import KINDS
 from ..forms import AppealLetterForm, AppealOpenForm, AppealStageForm
 from ..models import AccessRequest, Appeal, AppealEvent
 from ..services import appeals as appeal_services
@@ -111,14 +109,6 @@ def appeal_letter(request, pk):
 def appeal_attachment(request, pk, event_pk):
     appeal = _appeal_for(request.user, pk)
     event = get_object_or_404(AppealEvent, pk=event_pk, appeal=appeal, attachment__isnull=False)
-    stored = event.attachment
-    response = FileResponse(
-        stored.file.open("rb"),
-        content_type=KINDS[stored.kind],
-        as_attachment=True,
-        filename=f"appeal-{appeal.pk}-{event.pk}.{stored.kind}",
+    return filetypes.file_response(
+        event.attachment, name=f"appeal-{appeal.pk}-{event.pk}", public=False
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private"
-    return response

@@ -55,9 +55,9 @@ def request_for(user, pk) -> AccessRequest:
 def release_for(user, pk) -> Release:
     """A release the person may see, or 404 (an unapproved one does not exist for others)."""
     return get_object_or_404(
-        Release.objects.visible_to(user).select_related(
-            "stored", "request__police_service", "request__campaign", "event"
-        ),
+        Release.objects.visible_to(user)
+        .with_file()
+        .select_related("request__police_service", "request__campaign", "event"),
         pk=pk,
     )
 

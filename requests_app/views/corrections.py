@@ -4,15 +4,13 @@ the private letter a proposal cites."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors
-from ..filetypes import KINDS
+from .. import filetypes, selectors
 from ..forms import CorrectionDecisionForm, CorrectionForm
 from ..models import Correction, PoliceService
 from ..roles import is_organizer
@@ -77,14 +75,8 @@ def correction_decide(request, pk):
 def correction_letter(request, pk):
     """The letter a proposal cites: for its proposer and organizers only (404 for others)."""
     correction = get_object_or_404(
-        selectors.corrections_visible_to(request.user).exclude(letter=""), pk=pk
+        selectors.corrections_visible_to(request.user).filter(letter__isnull=False), pk=pk
     )
-    response = FileResponse(
-        correction.letter.open("rb"),
-        content_type=KINDS[correction.letter_kind],
-        as_attachment=correction.letter_kind not in ("pdf", "png", "jpeg"),
-        filename=correction.letter_name or correction.letter.name,
+    return filetypes.file_response(
+        correction.letter, name=f"correction-{correction.pk}-letter", public=False
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

@@ -65,7 +65,7 @@ def service_detail(request, slug):
         else [],
         "public_releases": Release.objects.approved()
         .filter(request__police_service=service, request__campaign=campaign)
-        .select_related("stored"),
+        .with_file(),
     }
     return render(request, "requests_app/service_detail.html", context)
 

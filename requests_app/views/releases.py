@@ -3,13 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import exports, selectors
-from ..filetypes import KINDS
+from .. import exports, filetypes, selectors
 from ..forms import FindingForm, FindingsFilterForm, ModerationForm, ReleaseUploadForm
 from ..roles import is_organizer
 from ..services import releases as release_services
@@ -98,17 +96,9 @@ def _finding_record(request, release, form):
 
 def release_file(request, pk):
     release = release_for(request.user, pk)
-    stored = release.stored
-    inline = stored.kind in ("pdf", "png", "jpeg")
-    response = FileResponse(
-        stored.file.open("rb"),
-        content_type=KINDS[stored.kind],
-        as_attachment=not inline,
-        filename=release.original_name,
+    return filetypes.file_response(
+        release.stored, name=f"release-{release.pk}", public=release.is_public
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required

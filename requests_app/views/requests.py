@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import letters, selectors
+from .. import filetypes, letters, selectors
 from ..deadline_text import deadline_steps
 from ..forms import AppealOpenForm, FilingForm, LetterForm, ReleaseUploadForm, StatusEventForm
 from ..models import AccessRequest, RequestEvent, User
@@ -123,7 +123,7 @@ def request_detail(request, pk):
         "overdue": access_request.is_overdue(today),
         "deemed_refusal": access_request.is_deemed_refusal(today),
         "upload_form": ReleaseUploadForm(events=events, initial={"received_on": today}),
-        "releases": access_request.releases.select_related("stored"),
+        "releases": access_request.releases.with_file(),
         "appeals": access_request.appeals.all(),
         "appeal_form": AppealOpenForm()
         if appeal_services.appealable(access_request, today)
@@ -143,7 +143,7 @@ def _request_public(request, pk):
     context = {
         "access_request": access_request,
         "steps": access_request.events.only("status", "occurred_on"),
-        "releases": access_request.releases.approved().select_related("stored"),
+        "releases": access_request.releases.approved().with_file(),
         "appeals": access_request.appeals.all(),
     }
     return render(request, "requests_app/request_public.html", context)
@@ -152,10 +152,12 @@ def _request_public(request, pk):
 @login_required
 def event_attachment(request, pk, event_pk):
     access_request = request_for(request.user, pk)
-    event = get_object_or_404(RequestEvent, pk=event_pk, request=access_request)
-    if not event.attachment:
-        raise Http404
-    return FileResponse(event.attachment.open("rb"), as_attachment=True)
+    event = get_object_or_404(
+        RequestEvent, pk=event_pk, request=access_request, attachment__isnull=False
+    )
+    return filetypes.file_response(
+        event.attachment, name=f"request-{access_request.pk}-step-{event.pk}", public=False
+    )
 
 
 def calendar_feed(request, token):

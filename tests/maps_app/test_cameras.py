@@ -12,12 +12,13 @@ from maps_app.models import CameraLocation, CameraRevision
 from maps_app.selectors import nearby_cameras
 from maps_app.services import CameraError, camera_decide, camera_submit
 from requests_app.models import Release
+from tests import documents
 
 from .conftest import make_camera, make_release
 
 NEW = "/map/cameras/new/"
 REVIEW = "/map/cameras/review/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = documents.PNG
 
 
 def form_data(**overrides):
@@ -131,7 +132,7 @@ def test_the_suggestion_endpoint_names_the_service_and_nearby_cameras(client, al
 
 @pytest.fixture
 def alices_pending(alice, db):
-    return make_camera(status="pending", submitted_by=alice, photo="camera_photos/x.png")
+    return make_camera(status="pending", submitted_by=alice)
 
 
 def test_a_pending_camera_is_seen_only_by_its_submitter_and_organizers(
@@ -164,11 +165,16 @@ def test_photos_are_private_until_the_camera_is_approved(client, alice, bob, oli
     response = client.get(url)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
-    assert b"".join(response.streaming_content) == PNG
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     camera_decide(camera=camera, by=olivia, decision="approved")
     client.logout()
-    assert client.get(url).status_code == 200
-    assert not str(camera.photo.url).startswith("/map/")  # stored privately, served by the view
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=3600"
+    assert not str(camera.photo.file.url).startswith(
+        "/map/"
+    )  # stored privately, served by the view
 
 
 def test_a_photo_must_really_be_an_image(client, alice):

@@ -99,8 +99,8 @@ def test_the_letter_is_served_only_to_its_proposer_and_organizers(
     client, alice, bob, olivia, lettered
 ):
     url = f"/corrections/{lettered.pk}/letter/"
-    assert lettered.letter_kind == "pdf" and lettered.letter_name == "reply from Peel.pdf"
-    assert not lettered.letter.name.endswith("reply from Peel.pdf")  # stored under a new name
+    assert lettered.letter.kind == "pdf" and lettered.letter_name == "reply from Peel.pdf"
+    assert not lettered.letter.file.name.endswith("reply from Peel.pdf")  # a generated name
     assert Client().get(url).status_code == 302
     for person, status in [(bob, 404), (alice, 200), (olivia, 200)]:
         client.force_login(person)

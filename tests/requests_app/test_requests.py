@@ -20,6 +20,7 @@ from requests_app.services.requests import (
     request_file,
     request_status_record,
 )
+from tests import documents
 
 TORONTO = ZoneInfo("America/Toronto")
 TODAY = date(2026, 11, 26)
@@ -273,7 +274,7 @@ def test_a_volunteer_logs_a_step_with_an_attachment_from_the_page(client, alice,
     request = file_for(alice, "toronto-police-service", alpr)
     client.force_login(alice)
     letter = SimpleUploadedFile(
-        "ack.pdf", b"%PDF-1.4 acknowledgement", content_type="application/pdf"
+        "ack.pdf", documents.pdf(["Acknowledgement"]), content_type="application/pdf"
     )
     response = client.post(
         request.get_absolute_url(),
@@ -287,7 +288,11 @@ def test_a_volunteer_logs_a_step_with_an_attachment_from_the_page(client, alice,
     assert response.status_code == 302
     event = request.events.get(status="acknowledged")
     url = f"{request.get_absolute_url()}events/{event.pk}/attachment/"
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="request-{request.pk}-step-{event.pk}.pdf"' in response["Content-Disposition"]
+    assert event.attachment_name == "ack.pdf"
     client.force_login(bob)
     assert client.get(url).status_code == 404
 

@@ -28,7 +28,11 @@ class Command(BaseCommand):
             data = json.loads(Path(file).read_text(encoding="utf-8"))
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
-        except json.JSONDecodeError as error:
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{file} is not UTF-8 text: {error}") from None
+        except RecursionError:
+            raise CommandError(f"{file} is nested too deeply to be GeoJSON.") from None
+        except ValueError as error:  # bad JSON, or a number too long to read
             raise CommandError(f"{file} is not valid JSON: {error}") from None
 
         def progress(done, total):
