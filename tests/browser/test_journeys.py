@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from maps_app.models import CameraLocation
@@ -50,8 +51,9 @@ def people(directory):
 def filed_request(campaign, slug, volunteer) -> AccessRequest:
     service = PoliceService.objects.get(slug=slug)
     claim_create(campaign=campaign, service=service, volunteer=volunteer)
-    today = datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
-    return request_file(campaign=campaign, service=service, volunteer=volunteer, filed_on=today)
+    return request_file(
+        campaign=campaign, service=service, volunteer=volunteer, filed_on=timezone.localdate()
+    )
 
 
 def path_in(message) -> str:
