@@ -6,7 +6,7 @@ are read from `mail.outbox` (the live server runs in this process).
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import docx
@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from maps_app.models import CameraLocation
 from maps_app.selectors import STATUS_COLOURS
 from requests_app.models import AccessRequest, Campaign, Claim, Finding, PoliceService, User
+from requests_app.roles import organizer_grant
 from requests_app.services.claims import claim_create
 from requests_app.services.requests import request_file
 from tests.campaign.test_french_pages import english_sentences
@@ -39,8 +40,6 @@ def campaign(directory):
 @pytest.fixture
 def people(directory):
     """alice and bob volunteer; olivia organizes."""
-    from requests_app.roles import organizer_grant
-
     alice = UserFactory(email="alice@example.org", display_name="Alice A.")
     bob = UserFactory(email="bob@example.org", display_name="Bob B.")
     olivia = UserFactory(email="olivia@example.org", display_name="Olivia O.")
@@ -133,8 +132,8 @@ def test_an_overdue_request_is_appealed_and_a_second_volunteer_helps(browsing, c
     silent = filed_request(campaign, "peel-regional-police", alice)
     # Three days past the due date, in the site's time zone; the live server runs in this
     # process, so it lives on the shifted clock too.
-    after = datetime.combine(silent.due_on + timedelta(days=3), datetime.min.time())
-    with time_machine.travel(after.replace(hour=10, tzinfo=ZoneInfo(settings.TIME_ZONE))):
+    after = silent.due_on + timedelta(days=3)
+    with time_machine.travel(datetime.combine(after, time(10), ZoneInfo(settings.TIME_ZONE))):
         first = browsing.page(user=alice)
         first.goto(browsing.url(silent.get_absolute_url()))
         expect(first.locator("main")).to_contain_text("deemed refusal")
