@@ -6,7 +6,9 @@ province has, how many are covered, and how many are in each status
 figures through the selectors it brings.
 """
 
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -78,3 +80,11 @@ def stats(request):
     """Police services covered and in each status, for Canada and per province, in the
     campaign shown (`?campaign=`, the real one by default)."""
     return Response(CampaignFiguresSerializer(campaign_figures(campaign_of(request))).data)
+
+
+def not_found(request, exception):
+    """An address the site does not have: under /api/ a JSON answer, as every API error is;
+    elsewhere the site's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Not found."))}, status=404)
+    return defaults.page_not_found(request, exception)

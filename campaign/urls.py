@@ -23,6 +23,9 @@ router.register("appeals", appeals.AppealViewSet, basename="appeal")
 router.register("requests", requests.RequestViewSet, basename="request")
 router.register("claims", claims.ClaimViewSet, basename="claim")
 
+# API clients get JSON for an address that does not exist, pages get the site's page.
+handler404 = api.not_found
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon; lazy so the static

@@ -48,8 +48,8 @@ class GeoJSONRenderer(JSONRenderer):
 
 
 class FirstRenderer(BaseContentNegotiation):
-    """The map's data is GeoJSON whatever the client accepts (its page asks for
-    application/geo+json, a browser for anything), and so are its errors."""
+    """The map's data endpoints answer their GeoJSON, and errors as JSON, whatever the
+    client accepts (its page asks for application/geo+json, a browser for anything)."""
 
     def select_parser(self, request, parsers):
         return parsers[0] if parsers else None
@@ -207,7 +207,7 @@ def _map_answers(body) -> dict:
         (304, "application/geo+json"): OpenApiResponse(
             description=gettext_lazy("Unchanged since the ETag given in If-None-Match.")
         ),
-        (400, "application/geo+json"): MapErrorSerializer,
+        (400, "application/json"): MapErrorSerializer,
     }
 
 
@@ -221,9 +221,10 @@ _PROVINCE = OpenApiParameter("province", OpenApiTypes.STR, enum=Province.values)
 
 
 def map_data(func):
-    """A map data endpoint: public GET, GeoJSON, its own rate limit."""
+    """A map data endpoint: public GET, its own rate limit; the view writes its GeoJSON,
+    DRF only its errors."""
     func = content_negotiation_class(FirstRenderer)(func)
-    func = renderer_classes([GeoJSONRenderer])(func)
+    func = renderer_classes([JSONRenderer])(func)
     func = permission_classes([AllowAny])(func)
     func = throttle_classes([MapThrottle])(func)
     return api_view(["GET"])(func)
@@ -354,13 +355,11 @@ def suggest(request):
 # --- Cameras in the REST API -------------------------------------------------------------
 
 
-class CameraSerializer(serializers.Serializer):
+class CameraPropertiesSerializer(serializers.Serializer):
     """What the public may know about a camera (`selectors.camera_properties`: never who
-    reported it), with its place and the status its reporter sees."""
+    reported it), and the status its reporter sees."""
 
     id = serializers.IntegerField()
-    latitude = serializers.FloatField()
-    longitude = serializers.FloatField()
     kind = serializers.ChoiceField(choices=CameraLocation.Kind.choices)
     vendor = serializers.CharField(help_text=gettext_lazy("Blank when unknown."))
     mount = serializers.CharField(help_text=gettext_lazy("Blank when unknown."))
@@ -387,8 +386,6 @@ class CameraSerializer(serializers.Serializer):
         service = camera.police_service
         return {
             **selectors.camera_properties(camera),
-            "latitude": float(camera.latitude),
-            "longitude": float(camera.longitude),
             "police_service": service.slug if service else None,
             "status": camera.status,
             "demo": camera.is_demo,
@@ -396,22 +393,35 @@ class CameraSerializer(serializers.Serializer):
         }
 
 
+class CameraSerializer(CameraPropertiesSerializer):
+    """A camera with its place."""
+
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+    def to_representation(self, camera):
+        return {
+            **super().to_representation(camera),
+            "latitude": float(camera.latitude),
+            "longitude": float(camera.longitude),
+        }
+
+
 class CameraFeatureSerializer(serializers.Serializer):
     type = serializers.CharField()
     id = serializers.IntegerField()
     geometry = serializers.DictField(help_text=gettext_lazy("A GeoJSON Point."))
-    properties = CameraSerializer()
+    properties = CameraPropertiesSerializer()
 
     def to_representation(self, camera):
-        properties = CameraSerializer(camera).data
         return {
             "type": "Feature",
             "id": camera.pk,
             "geometry": {
                 "type": "Point",
-                "coordinates": [properties.pop("longitude"), properties.pop("latitude")],
+                "coordinates": [float(camera.longitude), float(camera.latitude)],
             },
-            "properties": properties,
+            "properties": CameraPropertiesSerializer(camera).data,
         }
 
 

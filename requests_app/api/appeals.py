@@ -2,12 +2,12 @@
 them; recording a stage and commenting for the request's team and organizers."""
 
 from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -28,6 +28,7 @@ class AppealSerializer(serializers.ModelSerializer):
         source="request.campaign", slug_field="slug", read_only=True
     )
     demo = serializers.BooleanField(source="request.campaign.is_demo", read_only=True)
+    order_url = serializers.CharField(read_only=True, help_text=_("Blank when there is none."))
     url = serializers.CharField(
         source="request.get_absolute_url",
         read_only=True,
@@ -40,7 +41,6 @@ class AppealSerializer(serializers.ModelSerializer):
             "id", "request", "police_service", "campaign", "demo", "stage", "stage_on",
             "filed_on", "outcome", "order_number", "order_url", "url",
         ]  # fmt: skip
-        read_only_fields = fields
 
 
 class TeamAppealSerializer(AppealSerializer):
@@ -51,7 +51,6 @@ class TeamAppealSerializer(AppealSerializer):
             *AppealSerializer.Meta.fields, "basis", "decision_on", "file_by", "file_number",
             "opened_at",
         ]  # fmt: skip
-        read_only_fields = fields
 
 
 class AppealFilter(filters.FilterSet):

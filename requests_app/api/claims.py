@@ -1,11 +1,11 @@
 """Claiming a target and letting it go, as the service page's buttons do."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -28,7 +28,6 @@ class ClaimSerializer(serializers.ModelSerializer):
             "id", "campaign", "demo", "police_service", "is_claimant", "claimed_at", "released_at",
             "ending",
         ]  # fmt: skip
-        read_only_fields = fields
 
     def get_is_claimant(self, claim) -> bool:
         """Whether you hold it (otherwise you help the volunteer who does)."""

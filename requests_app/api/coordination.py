@@ -15,7 +15,6 @@ class CommentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Comment
         fields = ["id", "request", "appeal", "author", "visibility", "format", "body", "created_at"]
-        read_only_fields = fields
 
 
 class CommentInputSerializer(serializers.Serializer):

@@ -38,9 +38,17 @@ class RuleSetSerializer(serializers.ModelSerializer):
         return _links(rule_set.sources)
 
 
+def _address() -> serializers.CharField:
+    """A web address that may be blank (a blank one is no URI)."""
+    return serializers.CharField(read_only=True, help_text=_("Blank when not known."))
+
+
 class AccessRegimeSerializer(serializers.ModelSerializer):
     rule_sets = RuleSetSerializer(many=True, read_only=True)
     sources = serializers.SerializerMethodField()
+    appeal_body_url = _address()
+    appeal_body_url_fr = _address()
+    portal_url = _address()
 
     class Meta:
         model = AccessRegime
@@ -121,9 +129,10 @@ class FilingFactSerializer(serializers.Serializer):
 
 class PoliceServiceSerializer(serializers.ModelSerializer):
     regime = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     latitude = serializers.FloatField(read_only=True)
     longitude = serializers.FloatField(read_only=True)
+    website = _address()
     route_status = serializers.CharField(read_only=True)
     filing_facts = FilingFactSerializer(many=True, read_only=True)
     sources = serializers.SerializerMethodField()

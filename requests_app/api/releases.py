@@ -28,7 +28,9 @@ class ReleaseSerializer(serializers.ModelSerializer):
     demo = serializers.BooleanField(source="request.campaign.is_demo", read_only=True)
     original_name = serializers.SerializerMethodField()
     kind = serializers.CharField(source="stored.kind", read_only=True)
-    page_count = serializers.IntegerField(source="stored.page_count", read_only=True)
+    page_count = serializers.IntegerField(
+        source="stored.page_count", read_only=True, allow_null=True
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     file_url = serializers.SerializerMethodField()
 

@@ -70,7 +70,6 @@ class StepSerializer(serializers.ModelSerializer):
             "id", "request", "status", "occurred_on", "note", "extension_days", "new_due_on",
             "section_cited", "amount", "transferred_to", "logged_at",
         ]  # fmt: skip
-        read_only_fields = fields
 
 
 class StepInputSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from requests_app.models import Appeal, FindingField, PoliceService, Release, RegimeRuleSet
+from requests_app.models import Appeal, FindingField, PoliceService, RegimeRuleSet, Release
 from requests_app.selectors import coverage_by_province
 from requests_app.services.claims import claim_create
 from requests_app.services.releases import release_decide
