@@ -32,7 +32,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from requests_app.api.auth import MapThrottle
-from requests_app.api.common import CAMPAIGN_PARAMETER, campaign_of, refusals, validated
+from requests_app.api.common import (
+    CAMPAIGN_PARAMETER,
+    SlugRelatedField,
+    campaign_of,
+    refusals,
+    validated,
+)
 from requests_app.models import PoliceService, Province, Release, Vendor
 
 from . import selectors, services
@@ -142,7 +148,13 @@ def _respond(request, entry: CachedBody, content_type: str) -> HttpResponse:
 
 
 class MapErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text=gettext_lazy("What is wrong with which parameter."))
+    """A bad parameter, as `error`; an address refused before the endpoint reads it (a NUL
+    character), as `detail`."""
+
+    error = serializers.CharField(
+        required=False, help_text=gettext_lazy("What is wrong with which parameter.")
+    )
+    detail = serializers.CharField(required=False)
 
 
 class FeatureSerializer(serializers.Serializer):
@@ -454,7 +466,7 @@ class CameraInputSerializer(serializers.Serializer):
     mount = serializers.ChoiceField(
         choices=CameraLocation.Mount.choices, allow_blank=True, default=""
     )
-    police_service = serializers.SlugRelatedField(
+    police_service = SlugRelatedField(
         slug_field="slug",
         queryset=PoliceService.objects.filter(active=True),
         required=False,

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from .. import selectors
 from ..models import Campaign, Claim, PoliceService
 from ..services import claims as claim_services
-from .common import refusals, validated
+from .common import SlugRelatedField, refusals, validated
 from .schema import ERROR
 
 
@@ -35,7 +35,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class ClaimInputSerializer(serializers.Serializer):
-    police_service = serializers.SlugRelatedField(
+    police_service = SlugRelatedField(
         slug_field="slug", queryset=PoliceService.objects.all(), help_text=_("Its slug.")
     )
     campaign = serializers.SlugField(

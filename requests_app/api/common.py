@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
@@ -67,3 +67,13 @@ def validated(serializer_class, request, **context) -> dict:
     serializer = serializer_class(data=request.data, context={"request": request, **context})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """An object named by its slug in a request body. A NUL character names none (and
+    PostgreSQL cannot hold one in a query)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)

@@ -37,8 +37,9 @@ def _json_types(operation) -> list[str]:
 
 def error_responses(result, generator, request, public):
     """Add to every operation the errors it can answer that it does not document itself:
-    401 and 429 anywhere, 400 where it takes input, 404 where it names something (a path
-    id, a campaign, a page), 403 on writes."""
+    401 and 429 anywhere, 400 where it takes input (a NUL character in an address is one
+    everywhere), 404 where it names something (a path id, a campaign, a page), 403 on
+    writes."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = {
         "type": "object",
@@ -70,7 +71,7 @@ def error_responses(result, generator, request, public):
                     {"Retry-After": {"schema": {"type": "integer"}}},
                 ),
             }
-            if names or "requestBody" in operation:
+            if names or "{" in path or "requestBody" in operation:
                 errors["400"] = _answer(
                     _("The input is not valid, or was refused."), _FIELD_ERRORS, types
                 )

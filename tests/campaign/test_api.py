@@ -135,3 +135,14 @@ def test_cors_opens_the_api_for_reading_only(client, db, settings):
     assert "GET" in allowed and "POST" not in allowed
     page = client.get("/directory/", HTTP_ORIGIN=ORIGIN)
     assert "Access-Control-Allow-Origin" not in page  # the pages stay closed
+
+
+def test_a_nul_character_in_an_address_is_a_bad_request(client, db):
+    """PostgreSQL cannot hold one in text; it is refused before any view reads it."""
+    response = client.get("/api/v1/services/", {"campaign": "alpr\x00records"})
+    assert response.status_code == 400
+    assert "NUL character" in response.json()["detail"]
+    assert client.get("/api/v1/services/a\x00b/").status_code == 400
+    page = client.get("/directory/", {"campaign": "\x00"})
+    assert page.status_code == 400
+    assert "text/html" in page["Content-Type"]

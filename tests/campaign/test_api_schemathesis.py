@@ -3,8 +3,9 @@ generated parameters and bodies, anonymous and with a volunteer's token, on gene
 on ones that exist. No answer may be a server error, and none may break the schema (an
 undocumented status, content type or header, or a body the schema does not describe).
 
-Bounded: a few examples per operation and mode (API_FUZZ_EXAMPLES, 5 by default). It runs
-in every suite, the services run included."""
+Bounded: a few examples per operation and mode (API_FUZZ_EXAMPLES, 5 by default), about a
+minute. It runs in CI's services run (REQUIRE_SERVICES=1); `make test` skips it unless
+API_FUZZ_EXAMPLES is set, e.g. `API_FUZZ_EXAMPLES=3 make test PYTEST_ARGS="-m schemathesis"`."""
 
 import os
 from datetime import date, datetime
@@ -14,6 +15,8 @@ import pytest
 import schemathesis
 import time_machine
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -30,6 +33,7 @@ from requests_app.services.appeals import Ground, appeal_open
 from requests_app.services.claims import claim_create
 from requests_app.services.requests import request_file, request_status_record
 from requests_app.services.tokens import api_token_create
+from tests.conftest import REQUIRE_SERVICES
 from tests.maps_app.conftest import make_camera, make_finding, make_release
 
 CHECKS = [
@@ -42,6 +46,14 @@ CHECKS = [
 # The WSGI test client does not undo the gzip the map's endpoints send to clients asking for it.
 PLAIN = {"Accept-Encoding": "identity"}
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "5"))
+
+pytestmark = [
+    pytest.mark.schemathesis,
+    pytest.mark.skipif(
+        not (REQUIRE_SERVICES or "API_FUZZ_EXAMPLES" in os.environ),
+        reason="about a minute: CI's services run, or set API_FUZZ_EXAMPLES",
+    ),
+]
 
 
 @pytest.fixture
@@ -97,8 +109,20 @@ def _run(operation, mode, path_parameters, headers):
             raise
 
 
-@pytest.mark.schemathesis
-def test_no_answer_is_a_server_error_or_breaks_the_schema(existing, alice):
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """The WSGI handler closes the database connection after each request, which would end
+    the test's transaction on PostgreSQL; Django's own test client stops it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_no_answer_is_a_server_error_or_breaks_the_schema(
+    existing, alice, wsgi_keeps_the_test_connection
+):
     from campaign.wsgi import application
 
     cache.clear()  # the map's cached bodies and the rate limiter start empty
