@@ -5,6 +5,7 @@ needs a sign-in with the first class's `WWW-Authenticate` challenge, so it is a 
 the session class first it would be a 403).
 """
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -48,6 +49,29 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
                 _(
                     "A token you made on your account page (/me/profile/). It acts as you: "
                     "keep it secret, and revoke it there when a script no longer needs it."
+                )
+            ),
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    """drf-spectacular's own scheme for the session, with words for the docs' Authorize
+    dialog, where there is nothing to type."""
+
+    target_class = "rest_framework.authentication.SessionAuthentication"
+    name = "cookieAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": str(
+                _(
+                    "The site's session: sign in on the site in this browser and these pages "
+                    "use it by themselves. Writes also need the CSRF token, which these pages "
+                    "send."
                 )
             ),
         }
