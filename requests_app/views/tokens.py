@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..forms import ApiTokenForm
@@ -12,6 +13,7 @@ from ..services import tokens
 from .claims import profile_page
 
 
+@never_cache  # the answer holds the secret: no browser or proxy keeps it
 @login_required
 @require_POST
 def api_token_create(request):

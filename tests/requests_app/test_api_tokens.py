@@ -22,6 +22,7 @@ def bearer(secret: str) -> APIClient:
 def make_token(client, name="My script"):
     response = client.post("/me/tokens/", {"name": name})
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # the page holds the secret
     return response.context["new_token"]
 
 
