@@ -19,7 +19,8 @@ from requests_app.services.claims import claim_create
 from requests_app.services.releases import release_decide
 from requests_app.services.requests import request_file, request_status_record
 from tests import documents
-from tests.api import client_as
+from tests.api import assert_constant_queries, client_as
+from tests.maps_app.conftest import make_release
 
 pytestmark = pytest.mark.usefixtures("frozen_26_november")
 
@@ -303,3 +304,10 @@ def test_the_requests_list_shows_the_campaign_chosen(alice, alices_request):
         alices_request.pk
     ]
     assert client.get("/api/v1/requests/", {"campaign": "no-such"}).status_code == 404
+
+
+def test_the_requests_list_does_not_grow_in_queries(alpr, olivia, django_assert_num_queries):
+    for service in PoliceService.objects.filter(province="ON").order_by("slug")[:10]:
+        make_release(campaign=alpr, service=service, volunteer=olivia)
+    client = client_as(olivia, token=True)
+    assert_constant_queries(django_assert_num_queries, client, "/api/v1/requests/", rows=10)
