@@ -39,6 +39,29 @@ def _positive_int(name, default):
     return value
 
 
+def _rate(name, default):
+    """A rate limit such as 60/minute (per second, minute, hour or day)."""
+    value = _read(name, env.str, default)
+    number, _slash, period = value.partition("/")
+    if not (number.isdigit() and int(number) > 0) or period not in (
+        "s",
+        "sec",
+        "second",
+        "m",
+        "min",
+        "minute",
+        "h",
+        "hour",
+        "d",
+        "day",
+    ):
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be a number of requests per second, minute, "
+            f"hour or day, such as 60/minute, not {value!r}."
+        )
+    return value
+
+
 DEBUG = _read("DEBUG", env.bool, False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -68,6 +91,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
+    "corsheaders",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -80,6 +104,8 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # First, so that its headers are on every API answer, errors included.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "campaign.middleware.refuse_nul_bytes",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -260,21 +287,81 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A volunteer's token first: a request that needs a sign-in then gets a 401 with its
+    # challenge. No basic authentication: passwords stay with the sign-in page.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "requests_app.api.auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "requests_app.api.common.Pages",
     "PAGE_SIZE": 100,
+    # Per client, in the default cache (Redis when REDIS_URL is set); over the limit the
+    # answer is a 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "requests_app.api.auth.AnonymousThrottle",
+        "requests_app.api.auth.SignedInThrottle",
+        "requests_app.api.auth.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _rate("API_RATE_ANONYMOUS", "60/minute"),
+        "user": _rate("API_RATE_SIGNED_IN", "240/minute"),
+        "token": _rate("API_RATE_TOKEN", "120/minute"),
+        "map": _rate("API_RATE_MAP", "300/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ALPR records campaign API",
-    "DESCRIPTION": "Public data of the Canadian ALPR access-to-information campaign.",
+    "DESCRIPTION": (
+        "Open data of the Canadian ALPR access-to-information campaign (police services, "
+        "access laws, approved releases and findings, camera locations, appeals and the "
+        "campaign's figures), and the volunteers' own work: claiming a target, logging a "
+        "request's steps, uploading releases, recording findings and cameras, appeals and "
+        "comments. Reading needs no account. Writing needs a sign-in: this site's session, "
+        "or a token made on your account page, sent as `Authorization: Bearer <token>`."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
+    # One name per choice set, wherever it is used.
+    "ENUM_NAME_OVERRIDES": {
+        "ProvinceEnum": "requests_app.models.directory.Province",
+        "AnswerEnum": "requests_app.choices.Answer",
+        "DayKindEnum": "requests_app.choices.DayKind",
+        "ServiceKindEnum": "requests_app.models.directory.PoliceService.Kind",
+        "CameraKindEnum": "maps_app.models.CameraLocation.Kind",
+        "CameraStatusEnum": "maps_app.models.CameraLocation.Status",
+        "RequestStatusEnum": "requests_app.models.requests.Status",
+        "TargetStatusEnum": "requests_app.selectors.TargetStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "requests_app.api.schema.error_responses",
+    ],
     # Swagger UI served by the site itself, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# CORS: closed unless API_CORS_ORIGINS names the sites (or * for any) whose pages may read
+# the API from the browser; then only reads (GET), and never with the site's cookies.
+API_CORS_ORIGINS = _read("API_CORS_ORIGINS", env.list, [])
+for _origin in API_CORS_ORIGINS:
+    if _origin != "*" and not _origin.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            "Environment variable API_CORS_ORIGINS must list origins such as "
+            f"https://news.example.org, or *, not {_origin!r}."
+        )
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = "*" in API_CORS_ORIGINS
+CORS_ALLOWED_ORIGINS = [origin for origin in API_CORS_ORIGINS if origin != "*"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 MAP_TILE_URL = _read("MAP_TILE_URL", env.str, "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 LEAFLET_CONFIG = {

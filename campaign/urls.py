@@ -7,16 +7,24 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from requests_app import api as requests_api
+from maps_app import api as maps_api
 from requests_app import views as requests_views
+from requests_app.api import appeals, claims, directory, releases, requests
 
-from . import views
+from . import api, views
 
 router = DefaultRouter()
-router.register("regimes", requests_api.AccessRegimeViewSet, basename="regime")
-router.register("services", requests_api.PoliceServiceViewSet, basename="service")
-router.register("releases", requests_api.ReleaseViewSet, basename="release")
-router.register("findings", requests_api.FindingViewSet, basename="finding")
+router.register("regimes", directory.AccessRegimeViewSet, basename="regime")
+router.register("services", directory.PoliceServiceViewSet, basename="service")
+router.register("releases", releases.ReleaseViewSet, basename="release")
+router.register("findings", releases.FindingViewSet, basename="finding")
+router.register("cameras", maps_api.CameraViewSet, basename="camera")
+router.register("appeals", appeals.AppealViewSet, basename="appeal")
+router.register("requests", requests.RequestViewSet, basename="request")
+router.register("claims", claims.ClaimViewSet, basename="claim")
+
+# API clients get JSON for an address that does not exist, pages get the site's page.
+handler404 = api.not_found
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -27,6 +35,7 @@ urlpatterns = [
     path("findings.csv", requests_views.findings_csv, name="findings_csv"),
     path("stats/<slug:table>.csv", views.stats_csv, name="stats_csv"),
     path("dashboard/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("api/v1/stats/", api.stats, name="api-stats"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,19 +1,67 @@
-"""The map's data endpoints: coverage GeoJSON and cameras per view, cached with ETags."""
+"""The map's data endpoints (coverage GeoJSON and cameras per view, cached with ETags) and
+the cameras of the REST API: approved ones for everyone, as JSON or GeoJSON, and reporting
+one through the camera form's own service."""
 
 import math
 
-from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import (
+    action,
+    api_view,
+    content_negotiation_class,
+    permission_classes,
+    renderer_classes,
+    throttle_classes,
+)
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
-from requests_app.models import Province, Vendor
+from requests_app.api.auth import MapThrottle
+from requests_app.api.common import (
+    CAMPAIGN_PARAMETER,
+    SlugRelatedField,
+    campaign_of,
+    refusals,
+    validated,
+)
+from requests_app.models import PoliceService, Province, Release, Vendor
 
-from . import selectors
+from . import selectors, services
 from .cache import CachedBody, cached_body
 from .clustering import BBox, camera_view
+from .geo import in_canada
 from .models import CameraLocation
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """The map's data endpoints answer their GeoJSON, and errors as JSON, whatever the
+    client accepts (its page asks for application/geo+json, a browser for anything)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class BadParameter(ValueError):
@@ -96,7 +144,110 @@ def _respond(request, entry: CachedBody, content_type: str) -> HttpResponse:
     return response
 
 
-@require_GET
+# --- The map's data endpoints ------------------------------------------------------------
+
+
+class MapErrorSerializer(serializers.Serializer):
+    """A bad parameter, as `error`; an address refused before the endpoint reads it (a NUL
+    character), as `detail`."""
+
+    error = serializers.CharField(
+        required=False, help_text=gettext_lazy("What is wrong with which parameter.")
+    )
+    detail = serializers.CharField(required=False)
+
+
+class FeatureSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.CharField()
+    geometry = serializers.JSONField(allow_null=True, help_text=gettext_lazy("A GeoJSON geometry."))
+    properties = serializers.DictField()
+
+
+class CountersSerializer(serializers.Serializer):
+    services = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    filed = serializers.IntegerField()
+    releases = serializers.IntegerField()
+    cameras = serializers.IntegerField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    campaign = serializers.CharField(allow_null=True)
+    zoom = serializers.IntegerField()
+    counters = CountersSerializer()
+    features = FeatureSerializer(
+        many=True,
+        help_text=gettext_lazy(
+            "Police services (`layer` service: status, appeal, published camera counts) and "
+            "provinces (`layer` province: services and the share covered)."
+        ),
+    )
+
+
+class CameraViewSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    mode = serializers.CharField(help_text=gettext_lazy("`points`, or `clusters` at low zoom."))
+    grid_zoom = serializers.IntegerField()
+    total = serializers.IntegerField()
+    features = FeatureSerializer(many=True)
+
+
+class SuggestionServiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    how = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class DuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    distance_m = serializers.FloatField()
+    status = serializers.CharField()
+    url = serializers.CharField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    service = SuggestionServiceSerializer(allow_null=True)
+    duplicates = DuplicateSerializer(many=True)
+
+
+def _map_answers(body) -> dict:
+    return {
+        (200, "application/geo+json"): body,
+        (304, "application/geo+json"): OpenApiResponse(
+            description=gettext_lazy("Unchanged since the ETag given in If-None-Match.")
+        ),
+        (400, "application/json"): MapErrorSerializer,
+    }
+
+
+_MAP_CAMPAIGN = OpenApiParameter(
+    "campaign",
+    OpenApiTypes.STR,
+    description=gettext_lazy("Slug of an open campaign; the real campaign when left out."),
+)
+_ZOOM = OpenApiParameter("zoom", OpenApiTypes.INT, description=gettext_lazy("0 to 20."))
+_PROVINCE = OpenApiParameter("province", OpenApiTypes.STR, enum=Province.values)
+
+
+def map_data(func):
+    """A map data endpoint: public GET, its own rate limit; the view writes its GeoJSON,
+    DRF only its errors."""
+    func = content_negotiation_class(FirstRenderer)(func)
+    func = renderer_classes([JSONRenderer])(func)
+    func = permission_classes([AllowAny])(func)
+    func = throttle_classes([MapThrottle])(func)
+    return api_view(["GET"])(func)
+
+
+@extend_schema(
+    summary=gettext_lazy("The map's coverage"),
+    parameters=[_ZOOM, _MAP_CAMPAIGN],
+    responses=_map_answers(CoverageSerializer),
+)
+@map_data
 def coverage(request):
     """Police services by campaign status and provinces by share covered (public)."""
     try:
@@ -109,7 +260,26 @@ def coverage(request):
     return _respond(request, entry, "application/geo+json")
 
 
-@require_GET
+@extend_schema(
+    summary=gettext_lazy("The map's cameras in a view"),
+    parameters=[
+        OpenApiParameter(
+            "bbox",
+            OpenApiTypes.STR,
+            required=True,
+            description=gettext_lazy("west,south,east,north in degrees"),
+        ),
+        OpenApiParameter(
+            "zoom", OpenApiTypes.INT, required=True, description=gettext_lazy("0 to 20.")
+        ),
+        OpenApiParameter("vendor", OpenApiTypes.STR, enum=Vendor.values),
+        OpenApiParameter("source", OpenApiTypes.STR, enum=CameraLocation.Source.values),
+        _PROVINCE,
+        _MAP_CAMPAIGN,
+    ],
+    responses=_map_answers(CameraViewSerializer),
+)
+@map_data
 def cameras(request):
     """Approved cameras in a bounding box: grid clusters at low zoom, points at high zoom."""
     try:
@@ -141,22 +311,27 @@ def cameras(request):
     return _respond(request, cached_body("cameras", params, build), "application/geo+json")
 
 
-@login_required
-@require_GET
+@extend_schema(
+    summary=gettext_lazy("Who operates a camera here, and known cameras nearby"),
+    parameters=[
+        OpenApiParameter("lat", OpenApiTypes.NUMBER, required=True),
+        OpenApiParameter("lon", OpenApiTypes.NUMBER, required=True),
+    ],
+    responses={200: SuggestionSerializer, 400: MapErrorSerializer},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+@throttle_classes([MapThrottle])
 def suggest(request):
     """For the submission form: the likely police service and possible duplicates nearby.
 
     Only signed-in volunteers; duplicates are cameras this person may see.
     """
-    from django.conf import settings
-
     try:
         latitude = float(request.GET.get("lat", ""))
         longitude = float(request.GET.get("lon", ""))
     except ValueError:
         return _bad(_("lat and lon must be numbers."))
-    from .geo import in_canada
-
     if not (math.isfinite(latitude) and math.isfinite(longitude)) or not in_canada(
         latitude, longitude
     ):
@@ -187,3 +362,200 @@ def suggest(request):
             ],
         }
     )
+
+
+# --- Cameras in the REST API -------------------------------------------------------------
+
+
+class CameraPropertiesSerializer(serializers.Serializer):
+    """What the public may know about a camera (`selectors.camera_properties`: never who
+    reported it), and the status its reporter sees."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CameraLocation.Kind.choices)
+    vendor = serializers.CharField(help_text=gettext_lazy("Blank when unknown."))
+    mount = serializers.CharField(help_text=gettext_lazy("Blank when unknown."))
+    directions = serializers.ListField(child=serializers.IntegerField())
+    source = serializers.ChoiceField(choices=CameraLocation.Source.choices)
+    confidence = serializers.ChoiceField(choices=CameraLocation.Confidence.choices)
+    police_service = serializers.CharField(allow_null=True, help_text=gettext_lazy("Its slug."))
+    service = serializers.CharField(allow_null=True)
+    service_fr = serializers.CharField(allow_null=True)
+    service_url = serializers.CharField(allow_null=True)
+    release_url = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("The release it is in, once approved.")
+    )
+    page = serializers.IntegerField(allow_null=True)
+    osm_url = serializers.CharField(allow_null=True)
+    source_url = serializers.CharField(allow_null=True)
+    photo_url = serializers.CharField(allow_null=True)
+    url = serializers.CharField()
+    status = serializers.ChoiceField(choices=CameraLocation.Status.choices)
+    demo = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, camera):
+        service = camera.police_service
+        return {
+            **selectors.camera_properties(camera),
+            "police_service": service.slug if service else None,
+            "status": camera.status,
+            "demo": camera.is_demo,
+            "updated_at": serializers.DateTimeField().to_representation(camera.updated_at),
+        }
+
+
+class CameraSerializer(CameraPropertiesSerializer):
+    """A camera with its place."""
+
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+    def to_representation(self, camera):
+        return {
+            **super().to_representation(camera),
+            "latitude": float(camera.latitude),
+            "longitude": float(camera.longitude),
+        }
+
+
+class CameraFeatureSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    geometry = serializers.DictField(help_text=gettext_lazy("A GeoJSON Point."))
+    properties = CameraPropertiesSerializer()
+
+    def to_representation(self, camera):
+        return {
+            "type": "Feature",
+            "id": camera.pk,
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(camera.longitude), float(camera.latitude)],
+            },
+            "properties": CameraPropertiesSerializer(camera).data,
+        }
+
+
+class CameraCollectionSerializer(serializers.Serializer):
+    """A page of cameras as a GeoJSON FeatureCollection, with the page links."""
+
+    type = serializers.CharField()
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    features = CameraFeatureSerializer(many=True)
+
+
+class CameraInputSerializer(serializers.Serializer):
+    """A camera report, as the camera form takes it (its photo goes through the form)."""
+
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    source = serializers.ChoiceField(choices=CameraLocation.Source.choices)
+    directions = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=359),
+        required=False,
+        default=list,
+        help_text=gettext_lazy("Degrees from north (0) clockwise; none, one or several."),
+    )
+    kind = serializers.ChoiceField(
+        choices=CameraLocation.Kind.choices, default=CameraLocation.Kind.FIXED
+    )
+    vendor = serializers.ChoiceField(choices=Vendor.choices, allow_blank=True, default="")
+    mount = serializers.ChoiceField(
+        choices=CameraLocation.Mount.choices, allow_blank=True, default=""
+    )
+    police_service = SlugRelatedField(
+        slug_field="slug",
+        queryset=PoliceService.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("Its slug; suggested from where the point is when left out."),
+    )
+    # Whether this person may cite the release is the service's to say (a 403 otherwise).
+    release = serializers.PrimaryKeyRelatedField(
+        queryset=Release.objects.all(), required=False, allow_null=True, default=None
+    )
+    page = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    osm_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    observed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    confidence = serializers.ChoiceField(
+        choices=CameraLocation.Confidence.choices, default=CameraLocation.Confidence.LIKELY
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    not_a_duplicate = serializers.BooleanField(
+        default=False,
+        help_text=gettext_lazy("You checked it is a different camera from the one(s) nearby."),
+    )
+
+
+class CameraFilter(filters.FilterSet):
+    province = filters.ChoiceFilter(field_name="police_service__province", choices=Province.choices)
+    police_service = filters.CharFilter(
+        field_name="police_service__slug", label=gettext_lazy("Slug of the police service")
+    )
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = CameraLocation
+        fields = ["vendor", "kind", "source", "confidence"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("Approved cameras"), parameters=[CAMPAIGN_PARAMETER])
+)
+class CameraViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Approved camera locations: the real ones, or the demo campaign's fictional ones when
+    it is chosen (`?campaign=`), never both."""
+
+    queryset = CameraLocation.objects.none()  # the schema's model; get_queryset gives the rows
+    serializer_class = CameraSerializer
+    filterset_class = CameraFilter
+    ordering_fields = ["id", "updated_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        campaign = campaign_of(self.request)
+        return CameraLocation.objects.public(
+            demo=bool(campaign and campaign.is_demo)
+        ).select_related("police_service", "release")
+
+    @extend_schema(
+        summary=gettext_lazy("Approved cameras as GeoJSON"),
+        parameters=[CAMPAIGN_PARAMETER],
+        responses=CameraCollectionSerializer,
+    )
+    @action(detail=False, renderer_classes=[GeoJSONRenderer, JSONRenderer])
+    def geojson(self, request):
+        """The same cameras, filters and pages as a GeoJSON FeatureCollection of points."""
+        cameras = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "count": self.paginator.page.paginator.count,
+                "next": self.paginator.get_next_link(),
+                "previous": self.paginator.get_previous_link(),
+                "features": CameraFeatureSerializer(cameras, many=True).data,
+            }
+        )
+
+    @extend_schema(
+        summary=gettext_lazy("Report a camera"),
+        request=CameraInputSerializer,
+        responses={201: CameraSerializer},
+    )
+    def create(self, request):
+        """A camera you found in a release, on OpenStreetMap, in a council document or in
+        the street. It stays private until an organizer approves it; one within a few metres
+        of a known camera is refused unless you say it is a different one."""
+        data = validated(CameraInputSerializer, request)
+        with refusals(services.CameraError):
+            camera = services.camera_submit(
+                by=request.user,
+                duplicate_confirmed=data.pop("not_a_duplicate"),
+                **data,
+            )
+        return Response(CameraSerializer(camera).data, status=status.HTTP_201_CREATED)

@@ -21,6 +21,7 @@ from .models import (
     Visibility,
 )
 from .selectors import ActivityKind
+from .services.tokens import TOKEN_NAME_MAX_CHARS
 
 
 class DateInput(forms.DateInput):
@@ -104,6 +105,14 @@ class ProfileForm(forms.ModelForm):
 
         model = User
         fields = ["display_name", "show_name_publicly", "language"]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the new token"),
+        max_length=TOKEN_NAME_MAX_CHARS,
+        help_text=_("E.g. after the script or tool that will use it."),
+    )
 
 
 class LetterForm(forms.Form):

@@ -39,6 +39,8 @@ urlpatterns += [
 urlpatterns += [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("me/calendar/", views.calendar_token, name="calendar_token"),
+    path("me/tokens/", views.api_token_create, name="api_token_create"),
+    path("me/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]
 
 urlpatterns += [

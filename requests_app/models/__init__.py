@@ -1,4 +1,4 @@
-from .accounts import User
+from .accounts import ApiToken, User
 from .appeals import Appeal, AppealEvent, AppealGround, Outcome, Stage
 from .claims import Campaign, Claim, ClaimHelper, RecordCategory, TargetActivity
 from .comments import Comment, HelpWanted, Notification, TeamMessage, Visibility, Watch
@@ -35,6 +35,7 @@ __all__ = [
     "AccessRegime",
     "AccessRequest",
     "Answer",
+    "ApiToken",
     "Appeal",
     "AppealEvent",
     "AppealGround",

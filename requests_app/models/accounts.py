@@ -75,3 +75,48 @@ class User(AbstractUser):
         if self.show_name_publicly and self.display_name:
             return self.display_name
         return str(_("a volunteer"))
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def listed_for(self, user):
+        """A volunteer's tokens as their account page lists them: working ones first."""
+        return self.filter(user=user).order_by(
+            models.F("revoked_at").asc(nulls_first=True), "-created_at"
+        )
+
+
+class ApiToken(models.Model):
+    """A volunteer's key for the API, named by them. Only a SHA-256 hash of the secret is
+    kept (the secret is long and random, so a fast hash is enough); the secret is shown
+    once, when it is made. Revoked tokens stay, for the record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("volunteer"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    # The first characters of the secret, so its owner can tell which one a script uses.
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -19,6 +19,11 @@ class ClaimError(Exception):
     """A claim action that cannot be done; the message is shown to the person as is."""
 
 
+class ClaimConflict(ClaimError):
+    """The target or claim is no longer as the person saw it: someone else claimed the
+    target, or the claim was already released (the API answers 409)."""
+
+
 def _already_claimed_message(campaign: Campaign, service: PoliceService) -> str:
     claim = Claim.objects.active().filter(campaign=campaign, police_service=service).first()
     if claim is None:  # released in the meantime
@@ -54,7 +59,7 @@ def claim_create(
         # Lock the volunteer's row so that two simultaneous claims cannot both pass the cap.
         get_user_model().objects.select_for_update().filter(pk=volunteer.pk).first()
         if Claim.objects.active().filter(campaign=campaign, police_service=service).exists():
-            raise ClaimError(_already_claimed_message(campaign, service))
+            raise ClaimConflict(_already_claimed_message(campaign, service))
         held = Claim.objects.active().filter(volunteer=volunteer).count()
         if held >= settings.CLAIM_CAP:
             raise ClaimError(
@@ -71,7 +76,7 @@ def claim_create(
                 )
         except IntegrityError:
             # Someone else's claim committed between our check and our insert.
-            raise ClaimError(_already_claimed_message(campaign, service)) from None
+            raise ClaimConflict(_already_claimed_message(campaign, service)) from None
         _record(claim, TargetActivity.Kind.CLAIMED, actor=volunteer, subject=volunteer)
     return claim
 
@@ -100,7 +105,7 @@ def claim_release(*, claim: Claim, by, reason: str) -> None:
     ending = Claim.Ending.RELEASED if claim.volunteer_id == by.pk else Claim.Ending.ORGANIZER
     with transaction.atomic():
         if not _end(claim, ending=ending, reason=reason):
-            raise ClaimError(_("This claim was already released."))
+            raise ClaimConflict(_("This claim was already released."))
         _record(
             claim, TargetActivity.Kind.RELEASED, actor=by, subject=claim.volunteer, reason=reason
         )
@@ -125,7 +130,7 @@ def claim_reassign(*, claim: Claim, to_volunteer, by, reason: str) -> Claim:
         raise ClaimError(_("This volunteer already holds the claim."))
     with transaction.atomic():
         if not _end(claim, ending=Claim.Ending.REASSIGNED, reason=reason):
-            raise ClaimError(_("This claim was already released."))
+            raise ClaimConflict(_("This claim was already released."))
         new = Claim.objects.create(
             campaign_id=claim.campaign_id,
             police_service_id=claim.police_service_id,

@@ -47,8 +47,11 @@ from .requests import (
     request_detail,
     request_file,
 )
+from .tokens import api_token_create, api_token_revoke
 
 __all__ = [
+    "api_token_create",
+    "api_token_revoke",
     "appeal_attachment",
     "appeal_detail",
     "appeal_letter",

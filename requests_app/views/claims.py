@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors
-from ..forms import HelpOfferForm, ProfileForm, ReasonForm, ReassignForm
-from ..models import Campaign, Claim, ClaimHelper, PoliceService
+from ..forms import ApiTokenForm, HelpOfferForm, ProfileForm, ReasonForm, ReassignForm
+from ..models import ApiToken, Campaign, Claim, ClaimHelper, PoliceService
 from ..roles import is_organizer
 from ..services import claims as claim_services
 from .common import back, run, run_form
@@ -138,4 +138,16 @@ def profile(request):
         form.save()
         messages.success(request, _("Your public name is saved."))
         return redirect("requests_app:profile")
-    return render(request, "requests_app/profile.html", {"form": form})
+    return profile_page(request, form=form)
+
+
+def profile_page(request, *, form=None, token_form=None, new_token: str = ""):
+    """The account page: public name, calendar address and API tokens (a new token's secret
+    is shown on this one page, never again)."""
+    context = {
+        "form": form or ProfileForm(instance=request.user),
+        "tokens": ApiToken.objects.listed_for(request.user),
+        "token_form": token_form or ApiTokenForm(),
+        "new_token": new_token,
+    }
+    return render(request, "requests_app/profile.html", context)

@@ -27,7 +27,8 @@ print(json.dumps({
 """
 VARIABLES = [
     "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "AWS_STORAGE_BUCKET_NAME", "ALLOWED_HOSTS",
-    "SECRET_KEY", "DEBUG", "CLAIM_CAP", "REQUIRE_SERVICES",
+    "SECRET_KEY", "DEBUG", "CLAIM_CAP", "REQUIRE_SERVICES", "API_CORS_ORIGINS",
+    "API_RATE_ANONYMOUS", "API_RATE_SIGNED_IN", "API_RATE_TOKEN", "API_RATE_MAP",
 ]  # fmt: skip
 
 
@@ -93,6 +94,9 @@ def test_it_uses_the_services_named_in_the_environment():
         ({"DEBUG": "true", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"DEBUG": "true", "EMAIL_URL": "pigeon://coop"}, "EMAIL_URL"),
         ({"DEBUG": "false"}, "SECRET_KEY"),
+        ({"DEBUG": "true", "API_RATE_ANONYMOUS": "lots"}, "API_RATE_ANONYMOUS"),
+        ({"DEBUG": "true", "API_RATE_TOKEN": "0/minute"}, "API_RATE_TOKEN"),
+        ({"DEBUG": "true", "API_CORS_ORIGINS": "news.example.org"}, "API_CORS_ORIGINS"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variables, named):

@@ -118,7 +118,8 @@ def test_a_release_source_must_be_one_the_volunteer_may_see(alice, bob, campaign
 
 def test_the_suggestion_endpoint_names_the_service_and_nearby_cameras(client, alice, toronto):
     make_camera(latitude=Decimal("43.6533"))
-    assert client.get("/api/map/suggest", {"lat": 43.6532, "lon": -79.3832}).status_code == 302
+    # An API endpoint: a sign-in is asked for (401), not a redirect to the login page.
+    assert client.get("/api/map/suggest", {"lat": 43.6532, "lon": -79.3832}).status_code == 401
     client.force_login(alice)
     data = client.get("/api/map/suggest", {"lat": 43.6532, "lon": -79.3832}).json()
     assert data["service"]["name"] == "Toronto Police Service"
