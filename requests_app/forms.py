@@ -539,6 +539,15 @@ class AppealStageForm(forms.Form):
         label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
     )
     order_number = forms.CharField(label=_("Order or report number"), required=False, max_length=80)
+    commissioner_date = forms.DateField(
+        label=_("A date the commissioner set (optional)"),
+        required=False,
+        widget=DateInput,
+        help_text=_("For example when your representations are due; the daily e-mail reminds you."),
+    )
+    commissioner_date_for = forms.CharField(
+        label=_("What that date is for"), required=False, max_length=200
+    )
     order_url = forms.URLField(label=_("Link to the order or report"), required=False)
     attachment = forms.FileField(
         label=_("The commissioner's letter (optional)"),

@@ -73,6 +73,10 @@ class Appeal(models.Model):
     order_number = models.CharField(_("order or report number"), max_length=80, blank=True)
     order_url = models.URLField(_("order or report link"), max_length=500, blank=True)
     file_by = models.DateField(_("last day to file"), null=True, blank=True)
+    # A date the commissioner's office set (representations due, a mediation call, a
+    # hearing): the digest reminds the team of it.
+    commissioner_date = models.DateField(_("date set by the commissioner"), null=True, blank=True)
+    commissioner_date_for = models.CharField(_("what that date is for"), max_length=200, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -147,6 +147,8 @@ def appeal_stage_record(
     outcome: str = "",
     order_number: str = "",
     order_url: str = "",
+    commissioner_date: date | None = None,
+    commissioner_date_for: str = "",
     today: date | None = None,
 ) -> AppealEvent:
     """Record one stage with the day it happened; refuse impossible ones with a message."""
@@ -198,6 +200,11 @@ def appeal_stage_record(
         appeal.outcome = outcome or appeal.outcome
         appeal.order_number = order_number.strip()[:80] or appeal.order_number
         appeal.order_url = order_url.strip() or appeal.order_url
+        if commissioner_date:
+            if commissioner_date < occurred_on:
+                raise AppealError(_("The date the commissioner set is before this stage."))
+            appeal.commissioner_date = commissioner_date
+            appeal.commissioner_date_for = commissioner_date_for.strip()[:200]
         appeal.save()
         notify_watchers(
             subject=appeal,

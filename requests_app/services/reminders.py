@@ -46,24 +46,33 @@ def digest_items(today: date) -> dict:
     overdue_ids = set(newly_overdue.values_list("pk", flat=True))
     due_soon_ids = set(due_soon.values_list("pk", flat=True))
     requests = list(requests)
-    # Appeals drafted but not filed yet, whose last day to file is close.
-    drafts = {
+    # Appeals that need the team soon: drafts whose last day to file is close, and dates
+    # the commissioners set on open appeals (representations due, a hearing).
+    appeals = {
         appeal.request_id: appeal
         for appeal in Appeal.objects.filter(
             stage=Stage.DRAFTING, file_by__gte=today, file_by__lte=closing
         ).select_related("request__police_service")
     }
-    requests += [d.request for d in drafts.values() if d.request not in requests]
+    for appeal in (
+        Appeal.objects.open()
+        .filter(commissioner_date__gte=today, commissioner_date__lte=closing)
+        .select_related("request__police_service")
+    ):
+        appeals.setdefault(appeal.request_id, appeal)
+    requests += [a.request for a in appeals.values() if a.request not in requests]
     people = teams(requests)
     items = defaultdict(list)
     for request in requests:
-        appeal = drafts.get(request.pk)
+        appeal = appeals.get(request.pk)
         if request.pk in overdue_ids:
             why = "overdue"
         elif request.pk in due_soon_ids:
             why = "due_soon"
-        elif appeal:
+        elif appeal and appeal.stage == Stage.DRAFTING:
             why = "file_appeal"
+        elif appeal:
+            why = "commissioner_date"
         else:
             why = "appeal_closing"
         for person in people.get((request.campaign_id, request.police_service_id), []):

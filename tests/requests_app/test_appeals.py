@@ -371,3 +371,28 @@ def test_the_page_of_the_letter_shown_leads_back_to_the_appeal(client, alice, al
     assert f'<form method="post" action="/appeals/{appeal.pk}/" enctype' in page  # a stage
     # The language switcher and the comment forms come back to this address.
     assert client.get(f"/fr/appeals/{appeal.pk}/letter/").url == f"/fr/appeals/{appeal.pk}/"
+
+
+def test_the_digest_reminds_of_a_date_the_commissioner_set(alice, alpr):
+    from django.core import mail
+
+    from requests_app.services.reminders import digests_send
+
+    request = refused(filed(alice, "toronto-police-service", alpr), alice)
+    appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
+    appeal_stage_record(
+        appeal=appeal,
+        stage="filed",
+        occurred_on=TODAY,
+        by=alice,
+        commissioner_date=date(2027, 1, 15),
+        commissioner_date_for="representations due",
+    )
+    with pytest.raises(AppealError, match="before this stage"):
+        appeal_stage_record(
+            appeal=appeal, stage="mediation", occurred_on=TODAY, by=alice,
+            commissioner_date=date(2026, 11, 1),
+        )  # fmt: skip
+    assert digests_send(today=date(2027, 1, 5)) == []
+    assert digests_send(today=date(2027, 1, 10)) == [alice.pk]
+    assert "the commissioner set 15 January 2027: representations due." in mail.outbox[-1].body
