@@ -473,6 +473,7 @@ X_FRAME_OPTIONS = "DENY"
 # the right of X-Forwarded-For (0: no proxy, REMOTE_ADDR). requests_app.ratelimit.client_address
 # reads it for the API's throttles, allauth's limits and ours.
 TRUSTED_PROXY_COUNT = _non_negative_int("TRUSTED_PROXY_COUNT", 0)
+# The same count for any stock DRF throttle (ours read client_address).
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 # How often one person (a signed-in volunteer, else an address) may do what others then
 # read or review; over it the answer is a 429 and nothing is saved (requests_app.ratelimit).
