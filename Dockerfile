@@ -11,7 +11,9 @@ RUN pip install --upgrade pip && pip install -e .
 
 COPY . .
 # collectstatic needs settings to load; these values exist only for this build step.
-RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput \
+# (A throw-away key: settings refuse a weak one when DEBUG is off.)
+RUN DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --noinput \
     && useradd --create-home campaign && mkdir -p /app/media && chown -R campaign /app/media
 USER campaign
 

@@ -39,6 +39,13 @@ def _positive_int(name, default):
     return value
 
 
+def _non_negative_int(name, default):
+    value = _read(name, env.int, default)
+    if value < 0:
+        raise ImproperlyConfigured(f"Environment variable {name} must be 0 or a whole number.")
+    return value
+
+
 def _rate(name, default):
     """A rate limit such as 60/minute (per second, minute, hour or day)."""
     value = _read(name, env.str, default)
@@ -72,6 +79,16 @@ if not SECRET_KEY:
             "(for local use, `make run` writes a .env file with DEBUG=true and a key)."
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
+elif not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    # Django's own test of a weak key (check --deploy, security.W009): sessions, password
+    # reset links and signed tokens are only as safe as this key.
+    raise ImproperlyConfigured(
+        "Environment variable SECRET_KEY is too weak for DEBUG off: it must be at least 50 "
+        "characters, with at least 5 different ones, and not start with 'django-insecure-'. "
+        "Make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 # Local names are always allowed so that container healthchecks can reach /healthz.
 ALLOWED_HOSTS = [*_read("ALLOWED_HOSTS", env.list, []), "127.0.0.1", "localhost", "[::1]"]
@@ -107,6 +124,8 @@ MIDDLEWARE = [
     # First, so that its headers are on every API answer, errors included.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy of every page (CONTENT_SECURITY_POLICY below).
+    "campaign.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -116,6 +135,8 @@ MIDDLEWARE = [
     "campaign.middleware.refuse_nul_bytes",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A rate limit hit in a page (requests_app.ratelimit) answered with the 429 page.
+    "campaign.middleware.RateLimitedPage",
     "allauth.account.middleware.AccountMiddleware",
     # Records who made each change to the directory (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -187,6 +208,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALPR records] "
 # allauth's own e-mails and pages address people by their address, never "a volunteer".
 ACCOUNT_USER_DISPLAY = lambda user: user.email  # noqa: E731
+# The client's address as our own limits read it, and failed logins counted per address and
+# per address and e-mail, so nobody can lock a volunteer out from elsewhere.
+ACCOUNT_ADAPTER = "requests_app.accounts.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
 LANGUAGE_CODE = "en"
@@ -409,6 +433,58 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = _read("SECURE_COOKIES", env.bool, True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only: plain HTTP is redirected and browsers are told to use HTTPS for a year
+    # (HSTS). Container healthchecks call /healthz over plain HTTP from inside.
+    SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = _non_negative_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _read("SECURE_HSTS_INCLUDE_SUBDOMAINS", env.bool, True)
+    SECURE_HSTS_PRELOAD = _read("SECURE_HSTS_PRELOAD", env.bool, True)
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles and everything else
+# from the site itself, nothing inline; images also from the tile server (added by
+# campaign.middleware.ContentSecurityPolicy from MAP_TILE_URL) and data: URLs (Leaflet's
+# and Swagger UI's icons). No page may be framed, except /map/embed/ (its view opens
+# frame-ancestors). Served files carry their own, stricter policy (filetypes.file_response).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # One style attribute is allowed by its hash: "border-top: 0" on the pager of the
+        # admin's history pages (django-simple-history's template).
+        "style-src": [
+            "'self'",
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+
+# Rate limits behind a proxy: the client's address is the TRUSTED_PROXY_COUNT-th entry from
+# the right of X-Forwarded-For (0: no proxy, REMOTE_ADDR). requests_app.ratelimit.client_address
+# reads it for the API's throttles, allauth's limits and ours.
+TRUSTED_PROXY_COUNT = _non_negative_int("TRUSTED_PROXY_COUNT", 0)
+# The same count for any stock DRF throttle (ours read client_address).
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# How often one person (a signed-in volunteer, else an address) may do what others then
+# read or review; over it the answer is a 429 and nothing is saved (requests_app.ratelimit).
+RATE_LIMITS = {
+    "claims": _rate("RATE_LIMIT_CLAIMS", "10/hour"),
+    "cameras": _rate("RATE_LIMIT_CAMERAS", "60/hour"),
+    "uploads": _rate("RATE_LIMIT_UPLOADS", "60/hour"),
+    "comments": _rate("RATE_LIMIT_COMMENTS", "60/hour"),
+    "corrections": _rate("RATE_LIMIT_CORRECTIONS", "20/hour"),
+    "suggest": _rate("RATE_LIMIT_SUGGEST", "60/minute"),
+}
 
 LOGGING = {
     "version": 1,

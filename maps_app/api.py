@@ -31,6 +31,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from requests_app import ratelimit
 from requests_app.api.auth import MapThrottle
 from requests_app.api.common import (
     CAMPAIGN_PARAMETER,
@@ -327,6 +328,7 @@ def suggest(request):
 
     Only signed-in volunteers; duplicates are cameras this person may see.
     """
+    ratelimit.check(request, "suggest")
     try:
         latitude = float(request.GET.get("lat", ""))
         longitude = float(request.GET.get("lon", ""))
@@ -551,6 +553,7 @@ class CameraViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """A camera you found in a release, on OpenStreetMap, in a council document or in
         the street. It stays private until an organizer approves it; one within a few metres
         of a known camera is refused unless you say it is a different one."""
+        ratelimit.check(request, "cameras")
         data = validated(CameraInputSerializer, request)
         with refusals(services.CameraError):
             camera = services.camera_submit(

@@ -1,5 +1,6 @@
 import json
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from requests_app import filetypes
+from requests_app import filetypes, ratelimit
 from requests_app import selectors as requests_selectors
 from requests_app.models import Outcome, Province, Stage, Vendor
 from requests_app.roles import is_organizer
@@ -101,9 +102,10 @@ def map_page(request):
 
 
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
 @require_GET
 def map_embed(request):
-    """The map alone, for other sites' pages (may be framed)."""
+    """The map alone, for other sites' pages (may be framed by any)."""
     return render(request, "maps_app/embed.html", _map_context(request, embed=True))
 
 
@@ -121,6 +123,7 @@ def _camera_for(user, pk) -> CameraLocation:
 
 
 @login_required
+@ratelimit.limited("cameras")
 def camera_new(request):
     # "Report a camera from this release" links here with ?release=<pk>.
     initial = (

@@ -22,3 +22,6 @@ REST_FRAMEWORK = {
         "100000/minute",
     ),
 }
+# The same for the site's own limits on claims, uploads, comments...: the tests of those
+# limits set their own.
+RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "100000/minute")  # noqa: F405

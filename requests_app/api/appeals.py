@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from .. import ratelimit
 from ..models import AccessRequest, Appeal, AppealEvent, Outcome, Province, Stage
 from ..services import appeals as appeal_services
 from .common import CAMPAIGN_PARAMETER, campaign_of, refusals, validated
@@ -141,6 +142,8 @@ class AppealViewSet(viewsets.ReadOnlyModelViewSet):
     def stages(self, request, pk=None):
         """Record one stage with the day it happened, with the commissioner's letter if
         you have it; the appeal's stage follows."""
+        if request.FILES:
+            ratelimit.check(request, "uploads")
         appeal = appeal_worked_on(request.user, pk)
         data = validated(StageInputSerializer, request)
         with refusals(appeal_services.AppealError):

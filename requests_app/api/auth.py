@@ -14,6 +14,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from ..models import ApiToken
+from ..ratelimit import client_address
 from ..services import tokens
 
 KEYWORD = "Bearer"
@@ -82,10 +83,14 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
 class _LiveRate:
     """The rate of `scope` read from the settings when the request comes (DRF reads it once,
-    at import), so that configuration and tests can change it."""
+    at import), so that configuration and tests can change it; clients told apart by the
+    site's one reading of their address (behind TRUSTED_PROXY_COUNT proxies)."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 class AnonymousThrottle(_LiveRate, AnonRateThrottle):

@@ -9,7 +9,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from .. import selectors
+from .. import ratelimit, selectors
 from ..models import Campaign, Claim, PoliceService
 from ..services import claims as claim_services
 from .common import SlugRelatedField, refusals, validated
@@ -88,6 +88,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request):
         """Take on a police service for a campaign. Someone else's claim is a 409; being
         at the cap or a closed campaign a 400."""
+        ratelimit.check(request, "claims")
         data = validated(ClaimInputSerializer, request)
         with refusals(claim_services.ClaimError, conflicts=(claim_services.ClaimConflict,)):
             claim = claim_services.claim_create(

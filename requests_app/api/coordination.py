@@ -4,6 +4,7 @@ organizers write them, team-only or public."""
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from .. import ratelimit
 from ..models import Comment, Visibility
 from ..services import coordination
 from .common import refusals, validated
@@ -26,6 +27,7 @@ class CommentInputSerializer(serializers.Serializer):
 
 def comment_on(subject, request) -> Response:
     """A comment on a request or an appeal, through the page's own service."""
+    ratelimit.check(request, "comments")
     data = validated(CommentInputSerializer, request)
     with refusals(coordination.CoordinationError):
         comment = coordination.comment_create(subject=subject, author=request.user, **data)

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from .. import ratelimit
 from ..models import (
     AccessRequest,
     AppealGround,
@@ -178,6 +179,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     def releases(self, request, pk=None):
         """Store what the police service released; it stays private until an organizer
         approves it."""
+        ratelimit.check(request, "uploads")
         access_request = self.get_object()
         data = validated(ReleaseUploadSerializer, request, access_request=access_request)
         with refusals(release_services.ReleaseError):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import filetypes, letters
+from .. import filetypes, letters, ratelimit
 from ..deadline_text import appeal_steps
 from ..forms import AppealLetterForm, AppealOpenForm, AppealStageForm
 from ..models import AccessRequest, Appeal, AppealEvent
@@ -46,6 +46,7 @@ def appeal_open(request, pk):
 
 
 @login_required
+@ratelimit.limited("uploads", files_only=True)
 def appeal_detail(request, pk, letter_form=None, letter_text=""):
     appeal = _appeal_for(request.user, pk)
     allowed = appeal_services.next_stages(appeal.stage)

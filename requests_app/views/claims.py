@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors
+from .. import ratelimit, selectors
 from ..forms import ApiTokenForm, HelpOfferForm, ProfileForm, ReasonForm, ReassignForm
 from ..models import ApiToken, Campaign, Claim, ClaimHelper, PoliceService
 from ..roles import is_organizer
@@ -27,6 +27,7 @@ def _run_form(request, form, action, success: str) -> None:
 
 @login_required
 @require_POST
+@ratelimit.limited("claims")
 def claim_create(request, slug):
     service = get_object_or_404(PoliceService, slug=slug)
     campaign = get_object_or_404(Campaign, slug=request.POST.get("campaign", ""))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .. import selectors
+from .. import ratelimit, selectors
 from ..forms import CommentForm, HelpWantedForm, TeamMessageForm
 from ..models import AccessRequest, Appeal, Claim, Comment, HelpWanted, PoliceService
 from ..services import coordination
@@ -38,6 +38,7 @@ def _back(request, subject):
 
 @login_required
 @require_POST
+@ratelimit.limited("comments")
 def comment_create(request, pk, of="request"):
     subject = _subject(of, pk)
     _run_form(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import filetypes, selectors
+from .. import filetypes, ratelimit, selectors
 from ..forms import CorrectionDecisionForm, CorrectionForm
 from ..models import Correction, PoliceService
 from ..roles import is_organizer
@@ -18,6 +18,7 @@ from ..services import corrections as correction_services
 
 
 @login_required
+@ratelimit.limited("corrections")
 def correction_new(request, slug):
     service = get_object_or_404(PoliceService.objects.select_related("regime"), slug=slug)
     facts = correction_services.correctable_facts(service, timezone.localdate())

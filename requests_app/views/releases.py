@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import exports, filetypes, selectors
+from .. import exports, filetypes, ratelimit, selectors
 from ..forms import FindingForm, FindingsFilterForm, ModerationForm, ReleaseUploadForm
 from ..roles import is_organizer
 from ..services import releases as release_services
@@ -16,6 +16,7 @@ from .common import form_errors, page_campaign, release_for, request_for, run_fo
 
 @login_required
 @require_POST
+@ratelimit.limited("uploads")
 def release_upload(request, pk):
     access_request = request_for(request.user, pk)
     form = ReleaseUploadForm(request.POST, request.FILES, events=access_request.events.all())

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import filetypes, letters, selectors
+from .. import filetypes, letters, ratelimit, selectors
 from ..deadline_text import deadline_steps
 from ..forms import AppealOpenForm, FilingForm, LetterForm, ReleaseUploadForm, StatusEventForm
 from ..models import AccessRequest, RequestEvent, User
@@ -80,6 +80,7 @@ def request_file(request, slug):
     return redirect(access_request)
 
 
+@ratelimit.limited("uploads", files_only=True)
 def request_detail(request, pk):
     """The team's working page; everyone else sees the request's public page."""
     access_request = (

@@ -88,6 +88,8 @@
     const element = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) {
       if (key === "text") element.textContent = attrs[key];
+      // Through the CSSOM: a style attribute would break the page's CSP (no inline styles).
+      else if (key === "background") element.style.background = attrs[key];
       else element.setAttribute(key, attrs[key]);
     });
     (children || []).forEach(function (child) { if (child) element.appendChild(child); });
@@ -117,7 +119,7 @@
     const parts = [
       node("h3", { text: nameOf(props, "name_en", "name_fr") }),
       node("p", {}, [node("span", {
-        class: "status", style: "background:" + colour(status), text: labels.status[status] || status,
+        class: "status", background: colour(status), text: labels.status[status] || status,
       })]),
       props.appeal_stage ? node("p", {
         class: "muted",
