@@ -52,6 +52,7 @@ print(json.dumps({
     "steps": [event.status for event in request.events.order_by("pk")],
     "release": [release.title, release.original_name, release.moderation],
     "file_sha256": hashlib.sha256(content).hexdigest(),
+    "text": release.stored.text,
     "finding": [finding.field, str(finding.number), finding.page, finding.revisions.count()],
 }, sort_keys=True))
 """
@@ -112,6 +113,8 @@ def test_a_backup_restored_into_a_new_database_holds_the_whole_campaign(
     postgres, restored_database, alice, olivia, settings, tmp_path
 ):
     settings.MEDIA_ROOT = media = tmp_path / "media"
+    # The release's text is extracted here, where its file is (a worker would not see it).
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     content = documents.pdf(["Contract with Flock Safety", "Retention of hits: 30 days"])
     campaign = CampaignFactory(slug="backup-campaign", name="Backup campaign")
     service = PoliceServiceFactory(name_en="Backup Town Police Service")
@@ -160,6 +163,7 @@ def test_a_backup_restored_into_a_new_database_holds_the_whole_campaign(
     assert after["release"] == ["ALPR contract", "Contract, signed by J. Smith.pdf", "approved"]
     assert after["finding"] == ["retention_hits_days", "30.00", 2, 1]
     assert after["volunteer"] == "alice@example.org"
+    assert "Retention of hits: 30 days" in after["text"]
     # The file came back from the archive, not from the old folder.
     assert (new_media / "releases").is_dir()
 
