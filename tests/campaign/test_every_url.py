@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -132,9 +134,7 @@ def _build(alice, bob, olivia):
         received_on=today - timedelta(days=5),
         title=UNAPPROVED_TITLE,
     )
-    finding = finding_record(
-        release=approved, field="retention_hits_days", raw_value="30", page=2, by=carol
-    )
+    finding_record(release=approved, field="retention_hits_days", raw_value="30", page=2, by=carol)
     request.refresh_from_db()
     appeal = appeal_open(
         request=request, by=carol, grounds=[Ground("exemption", "s.8", "")], today=today
@@ -221,24 +221,23 @@ def _build(alice, bob, olivia):
         "pks": pks,
         "private": private,
         "watch_token": unsubscribe_token(watch),
-        "finding": finding,
-        "request": request,
         "approved": approved,
     }
 
 
 # --- Building each address ------------------------------------------------------------
 
-# What the `pk` of each URL name is; every other one is the request's.
+# What the `pk` of each URL name is (matched from the start of the name); every other
+# one is the request's.
 PK_OF = [
-    (r"claim|team_message", "claim"),
-    (r"release$|release_file|release-detail|release-findings", "release"),
-    (r"appeal(?!_open)", "appeal"),
-    (r"comment_hide", "comment"),
-    (r"help_wanted_close", "help_wanted"),
-    (r"correction_", "correction"),
+    (r"requests_app:(claim_|team_message)|claim-", "claim"),
+    (r"requests_app:release(_file)?$|release-", "release"),
+    (r"requests_app:appeal(?!_open)|appeal-", "appeal"),
+    (r"requests_app:comment_hide", "comment"),
+    (r"requests_app:help_wanted_close", "help_wanted"),
+    (r"requests_app:correction_", "correction"),
     (r"maps_app:camera", "camera"),
-    (r"api_token_revoke", "api_token"),
+    (r"requests_app:api_token_revoke", "api_token"),
 ]
 # A second look at some addresses, with a public object instead of a private one.
 VARIANTS = {
@@ -256,7 +255,7 @@ def address(key: str, world, variant: str | None = None) -> str:
         return "/" + name
     kwargs = {arg: world["kwargs"][arg] for arg in arguments if arg != "pk"}
     if "pk" in arguments:
-        what = next((w for pattern, w in PK_OF if re.search(pattern, name)), "request")
+        what = next((w for pattern, w in PK_OF if re.match(pattern, name)), "request")
         kwargs["pk"] = world["pks"][what]
         if variant == "approved":
             kwargs["pk"] = world["approved"].pk
@@ -265,20 +264,20 @@ def address(key: str, world, variant: str | None = None) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def every_key():
-    for key in URLS:
-        yield key
-        if key in VARIANTS:
-            yield f"{key}@{VARIANTS[key]}"
-    yield from ADMIN
-
-
 # The admin's own views are Django's, behind its staff check: its front page and one
 # change page stand for them.
 ADMIN = {
     "admin:index": {},
     "admin:requests_app_accessrequest_change": {"object_id": "request"},
 }
+
+
+def every_key():
+    for key in URLS:
+        yield key
+        if key in VARIANTS:
+            yield f"{key}@{VARIANTS[key]}"
+    yield from ADMIN
 
 
 def every_address(world):
@@ -302,9 +301,6 @@ def clients(world) -> dict[str, Client]:
 
 def _changes():
     """Every row a volunteer's action could write, to see that a refused one wrote none."""
-    from django.apps import apps
-    from django.core import serializers
-
     return {
         model._meta.label: serializers.serialize("python", model._base_manager.order_by("pk"))
         for label in WRITABLE
