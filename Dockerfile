@@ -10,12 +10,11 @@ COPY pyproject.toml ./
 RUN pip install --upgrade pip && pip install -e .
 
 COPY . .
-# collectstatic needs settings to load; these values exist only for this build step.
-# (A throw-away key: settings refuse a weak one when DEBUG is off.)
-RUN DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-    python manage.py collectstatic --noinput \
-    && useradd --create-home campaign && mkdir -p /app/media && chown -R campaign /app/media
+# bin/web collects the static files when it starts, with the site's real settings.
+RUN useradd --create-home campaign \
+    && mkdir -p /app/media /app/staticfiles && chown -R campaign /app/media /app/staticfiles
 USER campaign
 
 EXPOSE 8000
-CMD ["gunicorn", "campaign.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# docker-compose.yml runs bin/web, bin/worker and bin/beat; a bare `docker run` serves the site.
+CMD ["bin/web"]

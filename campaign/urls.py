@@ -13,7 +13,10 @@ from requests_app.api import appeals, claims, directory, releases, requests
 
 from . import api, views
 
+# No `.json` suffixes: the API speaks JSON (or GeoJSON where it says so) at one address per
+# resource, and the actions' views took no `format` argument (a suffixed address was a 500).
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("regimes", directory.AccessRegimeViewSet, basename="regime")
 router.register("services", directory.PoliceServiceViewSet, basename="service")
 router.register("releases", releases.ReleaseViewSet, basename="release")

@@ -755,7 +755,13 @@ def findings_csv(campaign: Campaign | None, *, base_url: str) -> tuple[list[str]
 def release_permissions(release: Release, user) -> dict:
     """What this viewer may do on a release's page."""
     works_on = release.request.is_open_to(user)  # its team, and organizers
-    return {"moderate": is_organizer(user), "record_findings": works_on, "see_decisions": works_on}
+    return {
+        "moderate": is_organizer(user),
+        "record_findings": works_on,
+        "see_decisions": works_on,
+        # A file's own name can carry personal names.
+        "see_file_name": works_on,
+    }
 
 
 def releases_to_moderate() -> QuerySet[Release]:

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Answer
@@ -121,7 +123,13 @@ class Release(models.Model):
         ]
 
     def __str__(self):
-        return self.title or self.original_name
+        # Never the file's own name, which can carry personal names (only its team and
+        # organizers read it, on the release's page and in the API).
+        if self.title:
+            return self.title
+        return gettext("Document received on %(day)s") % {
+            "day": date_format(self.received_on, "DATE_FORMAT")
+        }
 
     def get_absolute_url(self):
         return reverse("requests_app:release", kwargs={"pk": self.pk})
