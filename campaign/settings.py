@@ -185,6 +185,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALPR records] "
+# Its e-mails go through the site's outbox, sent after the response (services/notify.py).
+ACCOUNT_ADAPTER = "requests_app.adapters.AccountAdapter"
 # allauth's own e-mails and pages address people by their address, never "a volunteer".
 ACCOUNT_USER_DISPLAY = lambda user: user.email  # noqa: E731
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
@@ -275,7 +277,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.notifications_send_batch",
         "schedule": crontab(minute="*/15"),
     },
+    # Work recorded as pending whose task was lost (broker down when it was queued, or a
+    # worker killed while running it) is queued again.
+    "outgoing-emails-retry": {
+        "task": "requests_app.tasks.outgoing_emails_retry",
+        "schedule": crontab(minute="*/5"),
+    },
+    "release-extractions-requeue": {
+        "task": "requests_app.tasks.release_extractions_requeue",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# Pending work older than this is taken as lost and queued again; an extraction is tried at
+# most EXTRACTION_MAX_ATTEMPTS times (one that ends its worker is not retried in a loop).
+TASK_REQUEUE_MINUTES = _positive_int("TASK_REQUEUE_MINUTES", 10)
+EXTRACTION_MAX_ATTEMPTS = _positive_int("EXTRACTION_MAX_ATTEMPTS", 3)
 
 # E-mail: printed on the console unless EMAIL_URL names a real server
 # (e.g. smtp+tls://user:password@smtp.example.org:587).
