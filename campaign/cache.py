@@ -5,7 +5,8 @@ Everything that uses Django's cache goes through this one place: the map's cache
 responses and data version (`maps_app.cache`), the campaign's figures, the API's and
 allauth's rate-limit counts. A read answers "not cached", a write is dropped, and the
 outage is logged once until Redis answers again. Rate limits therefore do not count
-while Redis is down; the site stays up rather than refusing everyone.
+while Redis is down; the site stays up rather than refusing everyone. Each call gives up
+after the connection timeout set in settings (a second).
 """
 
 import functools
@@ -49,6 +50,12 @@ def _false(*args, **kwargs):
     return False
 
 
+def _stored(*args, **kwargs):
+    # As if stored and at once evicted, which any cache may do: a caller taking a lock with
+    # `add` (allauth's rate limits) goes on instead of waiting for a lock it cannot get.
+    return True
+
+
 def _default(key, default=None, *args, **kwargs):
     return default
 
@@ -74,7 +81,7 @@ class FailSoftRedisCache(RedisCache):
     get = _fail_soft(_default)(RedisCache.get)
     get_many = _fail_soft(_no_values)(RedisCache.get_many)
     has_key = _fail_soft(_false)(RedisCache.has_key)
-    add = _fail_soft(_false)(RedisCache.add)
+    add = _fail_soft(_stored)(RedisCache.add)
     set = _fail_soft(_nothing)(RedisCache.set)
     set_many = _fail_soft(_all_keys_failed)(RedisCache.set_many)
     touch = _fail_soft(_false)(RedisCache.touch)

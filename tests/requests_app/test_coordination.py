@@ -40,7 +40,7 @@ from requests_app.services.requests import request_file, request_status_record
 from requests_app.tasks import notifications_send_batch, team_message_deliver
 from tests.conftest import REQUIRE_SERVICES
 from tests.factories import UserFactory
-from tests.mail import sent_mail
+from tests.mail import delivered_by_the_worker, sent_mail
 
 pytestmark = pytest.mark.usefixtures("frozen_26_november")
 
@@ -348,9 +348,7 @@ def test_the_batch_runs_through_the_worker_and_sends_once(celery_worker_ready, d
     notifications_send_batch.delay().get(timeout=60)
     assert notifications_send_batch.delay().get(timeout=60) == []
     if REQUIRE_SERVICES:
-        from pathlib import Path
-
-        sent = "".join(p.read_text() for p in Path(settings.EMAIL_FILE_PATH).glob("*.log"))
+        sent = delivered_by_the_worker(settings.EMAIL_FILE_PATH, "reader.worker@example.org")
         assert sent.count("To: reader.worker@example.org") == 1
     else:
         assert [m.to for m in sent_mail()] == [["reader.worker@example.org"]]
