@@ -150,6 +150,9 @@ if DATABASE_URL.split(":", 1)[0] not in environ.Env.DB_SCHEMES:
     )
 DATABASES = {"default": _read("DATABASE_URL", env.db_url, DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A kept connection (CONN_MAX_AGE, e.g. ?conn_max_age=60 in DATABASE_URL) that the server
+# dropped is replaced at the next request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and in-process tasks write side by side.
@@ -257,6 +260,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then died (acks late: it was never acknowledged) is given to
+# another worker after this long; longer than any task runs (extraction's hard limit).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _positive_int("TASK_VISIBILITY_SECONDS", 3600),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

@@ -101,17 +101,20 @@ class Worker:
 
     def __init__(self, broker_url: str, mail_folder, media_root, log_path):
         database = settings.DATABASES["default"]
+        password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
         self.env = {
             **os.environ,
             "DEBUG": "true",
             "ENV_FILE": "",
             "REDIS_URL": broker_url,
             "DATABASE_URL": (
-                f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or 'localhost'}"
+                f"postgres://{database['USER']}{password}@{database['HOST'] or 'localhost'}"
                 f":{database['PORT'] or 5432}/{database['NAME']}"
             ),
             "EMAIL_URL": f"filemail:///{mail_folder}",
             "MEDIA_ROOT": str(media_root),
+            # A task a killed worker held is given to the next worker at once.
+            "TASK_VISIBILITY_SECONDS": "1",
         }
         self.log_path = log_path
         self.process = None
@@ -128,6 +131,13 @@ class Worker:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
+
+    def wait_ready(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while " ready." not in self.output():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Celery worker did not start:\n{self.output()}")
+            time.sleep(0.1)
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, no acknowledgement, as when a machine dies."""
