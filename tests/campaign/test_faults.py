@@ -43,7 +43,7 @@ from requests_app.tasks import (
     reminders_send_digests,
 )
 from tests import documents
-from tests.factories import UserFactory
+from tests.factories import CampaignFactory, PoliceServiceFactory, UserFactory
 from tests.mail import sent_mail
 from tests.services import RedisServer, Worker, celery_broker, need_postgresql
 
@@ -224,18 +224,17 @@ def delivered(mail_folder) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_extraction_whose_worker_is_killed_is_redone_once(directory, worker_setup):
+def test_an_extraction_whose_worker_is_killed_is_redone_once(worker_setup):
     worker, _mail, _redis = worker_setup
     first = worker()
-    campaign = Campaign.objects.get(slug="alpr-records")
-    toronto = PoliceService.objects.get(slug="toronto-police-service")
+    campaign, service = CampaignFactory(), PoliceServiceFactory()
     alice = UserFactory(email="alice@example.org")
-    claim_create(campaign=campaign, service=toronto, volunteer=alice)
+    claim_create(campaign=campaign, service=service, volunteer=alice)
     filed = request_file(
-        campaign=campaign, service=toronto, volunteer=alice, filed_on=date(2026, 11, 2)
+        campaign=campaign, service=service, volunteer=alice, filed_on=date(2026, 11, 2)
     )
     first.wait_ready()
-    slow = documents.pdf_stream_bomb(pages=10, unpacked=400_000)  # about 0.4 s a page
+    slow = documents.pdf_stream_bomb(pages=8, unpacked=400_000)  # about 0.4 s a page
     release = release_upload(
         request=filed,
         by=alice,
@@ -259,14 +258,13 @@ def test_an_extraction_whose_worker_is_killed_is_redone_once(directory, worker_s
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_digest_run_whose_worker_is_killed_is_redone_and_no_one_gets_two(directory, worker_setup):
+def test_a_digest_run_whose_worker_is_killed_is_redone_and_no_one_gets_two(worker_setup):
     worker, mail_folder, _redis = worker_setup
     first = worker()
-    campaign = Campaign.objects.get(slug="alpr-records")
-    slugs = ["toronto-police-service", "ottawa-police-service", "peel-regional-police"]
-    for number, slug in enumerate(slugs):
+    campaign = CampaignFactory()
+    for number in range(3):
         volunteer = UserFactory(email=f"volunteer{number}@example.org")
-        service = PoliceService.objects.get(slug=slug)
+        service = PoliceServiceFactory()
         claim_create(campaign=campaign, service=service, volunteer=volunteer)
         filed = request_file(
             campaign=campaign, service=service, volunteer=volunteer, filed_on=date(2026, 11, 2)
@@ -349,14 +347,15 @@ class Server:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_dropped_database_connections_fail_requests_cleanly_and_the_site_recovers(directory):
+def test_dropped_database_connections_fail_requests_cleanly_and_the_site_recovers():
     need_postgresql()
     from django.db import connection, connections
 
     # Kept connections (production sets ?conn_max_age= in DATABASE_URL): the ones a restart
     # would be needed for if a dropped one were used again.
     connection.settings_dict["CONN_MAX_AGE"] = 60
-    services = list(PoliceService.objects.filter(province="ON").order_by("pk")[:4])
+    CampaignFactory()  # the campaign the API claims in by default
+    services = [PoliceServiceFactory() for _ in range(4)]
     volunteers = [UserFactory() for _ in services]
     secrets = [api_token_create(user=v, name="faults")[1] for v in volunteers]
     statuses, stop = [], threading.Event()
