@@ -78,21 +78,22 @@ class RedisServer:
 @contextmanager
 def celery_broker(url: str):
     """The site's Celery app sends its tasks to this broker, for a worker, instead of running
-    them in-process. (Celery keeps its connection pools on the app: they are dropped so that
-    the next task goes to the new broker.)"""
+    them in-process. (Celery reads Django's settings lazily but keeps what is set on it, and
+    its connection pools: both are dropped afterwards, so later tests see the settings.)"""
     conf = app.conf
-    saved = conf.broker_url, conf.task_always_eager
 
-    def switch(broker_url, eager):
-        conf.broker_url, conf.task_always_eager = broker_url, eager
+    def drop_pools():
         app._pool = None
         app.amqp._producer_pool = None
 
-    switch(url, False)
+    conf.broker_url, conf.task_always_eager = url, False
+    drop_pools()
     try:
         yield
     finally:
-        switch(*saved)
+        conf.changes.pop("broker_url", None)
+        conf.changes.pop("task_always_eager", None)
+        drop_pools()
 
 
 class Worker:

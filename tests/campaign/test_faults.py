@@ -43,7 +43,13 @@ from requests_app.tasks import (
     reminders_send_digests,
 )
 from tests import documents
-from tests.factories import CampaignFactory, PoliceServiceFactory, UserFactory
+from tests.factories import (
+    AccessRegimeFactory,
+    CampaignFactory,
+    PoliceServiceFactory,
+    RegimeRuleSetFactory,
+    UserFactory,
+)
 from tests.mail import sent_mail
 from tests.services import RedisServer, Worker, celery_broker, need_postgresql
 
@@ -262,9 +268,10 @@ def test_a_digest_run_whose_worker_is_killed_is_redone_and_no_one_gets_two(worke
     worker, mail_folder, _redis = worker_setup
     first = worker()
     campaign = CampaignFactory()
+    regime = RegimeRuleSetFactory(regime=AccessRegimeFactory(code="FAULTS")).regime
     for number in range(3):
         volunteer = UserFactory(email=f"volunteer{number}@example.org")
-        service = PoliceServiceFactory()
+        service = PoliceServiceFactory(regime=regime)
         claim_create(campaign=campaign, service=service, volunteer=volunteer)
         filed = request_file(
             campaign=campaign, service=service, volunteer=volunteer, filed_on=date(2026, 11, 2)

@@ -49,8 +49,9 @@ def test_one_key_is_one_email_however_often_it_is_queued(alice, claim_for_alice)
 
 
 def test_the_email_is_sent_after_the_commit(
-    alice, claim_for_alice, django_capture_on_commit_callbacks
+    alice, claim_for_alice, django_capture_on_commit_callbacks, settings
 ):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # delivered here (a worker could not see the row)
     with django_capture_on_commit_callbacks(execute=True):
         email_send(
             template="claim_expired",
