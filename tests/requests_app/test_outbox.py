@@ -94,3 +94,17 @@ def test_a_sign_up_succeeds_with_the_mail_server_down(client, settings):
     assert "/accounts/confirm-email/" in confirmation.body
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert [m.to for m in sent_mail()] == [["dan@example.org"]]
+
+
+def test_organizers_read_the_outbox_in_the_admin_and_change_nothing(client, olivia, settings):
+    settings.EMAIL_BACKEND = REFUSING
+    claim = ClaimFactory(volunteer=olivia)
+    email_send(template="claim_expired", recipient=olivia, context={"claim": claim}, key=claim.pk)
+    outgoing_emails_deliver()
+    client.force_login(olivia)
+    page = client.get("/admin/requests_app/outgoingemail/?sent_at__isempty=1")
+    assert page.status_code == 200 and "olivia@example.org" in page.content.decode()
+    waiting = OutgoingEmail.objects.get()
+    change = client.get(f"/admin/requests_app/outgoingemail/{waiting.pk}/change/")
+    assert "connection refused" in change.content.decode()
+    assert client.post(f"/admin/requests_app/outgoingemail/{waiting.pk}/delete/").status_code == 403
