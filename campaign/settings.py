@@ -171,6 +171,9 @@ if DATABASE_URL.split(":", 1)[0] not in environ.Env.DB_SCHEMES:
     )
 DATABASES = {"default": _read("DATABASE_URL", env.db_url, DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A kept connection (CONN_MAX_AGE, e.g. ?conn_max_age=60 in DATABASE_URL) that the server
+# dropped is replaced at the next request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and in-process tasks write side by side.
@@ -206,6 +209,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALPR records] "
+# Its e-mails go through the site's outbox, sent after the response (services/notify.py).
+ACCOUNT_ADAPTER = "requests_app.adapters.AccountAdapter"
 # allauth's own e-mails and pages address people by their address, never "a volunteer".
 ACCOUNT_USER_DISPLAY = lambda user: user.email  # noqa: E731
 # The client's address as our own limits read it, and failed logins counted per address and
@@ -257,7 +262,13 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     )
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Redis down means no cache, not a site down (campaign/cache.py); a Redis that
+            # does not answer is given up on after a second.
+            "BACKEND": "campaign.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {
@@ -273,6 +284,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then died (acks late: it was never acknowledged) is given to
+# another worker after this long; longer than any task runs (extraction's hard limit).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _positive_int("TASK_VISIBILITY_SECONDS", 3600),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -293,7 +309,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.notifications_send_batch",
         "schedule": crontab(minute="*/15"),
     },
+    # Work recorded as pending whose task was lost (broker down when it was queued, or a
+    # worker killed while running it) is queued again.
+    "outgoing-emails-retry": {
+        "task": "requests_app.tasks.outgoing_emails_retry",
+        "schedule": crontab(minute="*/5"),
+    },
+    "release-extractions-requeue": {
+        "task": "requests_app.tasks.release_extractions_requeue",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# Pending work older than this is taken as lost and queued again; an extraction is tried at
+# most EXTRACTION_MAX_ATTEMPTS times (one that ends its worker is not retried in a loop).
+TASK_REQUEUE_MINUTES = _positive_int("TASK_REQUEUE_MINUTES", 10)
+EXTRACTION_MAX_ATTEMPTS = _positive_int("EXTRACTION_MAX_ATTEMPTS", 3)
 
 # E-mail: printed on the console unless EMAIL_URL names a real server
 # (e.g. smtp+tls://user:password@smtp.example.org:587).

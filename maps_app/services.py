@@ -215,6 +215,12 @@ def camera_decide(*, camera: CameraLocation, by, decision: str, reason: str = ""
         raise CameraError(_("Say why, so the volunteer knows what to do."))
     with transaction.atomic():
         camera = CameraLocation.objects.select_for_update().get(pk=camera.pk)
+        if camera.status == decision:  # decided already (two organizers, or a second click)
+            raise CameraError(
+                _("This camera is already approved.")
+                if decision == CameraLocation.Status.APPROVED
+                else _("This camera is already rejected.")
+            )
         camera.status = decision
         camera.decision_reason = reason
         camera.reviewed_by = by

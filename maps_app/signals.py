@@ -41,10 +41,9 @@ WATCHED = [
 
 
 def _changed(sender, **kwargs):
-    # Now, for this process and for tests; and again after commit, so a response built from
-    # the old rows by another process between the two is not kept.
-    data_changed()
-    transaction.on_commit(data_changed)
+    # After commit only: a response built before then from the old rows is not kept, and the
+    # cache (Redis, outside the transaction) is never written while the rows are locked.
+    transaction.on_commit(data_changed, robust=True)
 
 
 def connect() -> None:

@@ -20,6 +20,7 @@ from .models import (
     HelpWanted,
     LetterTemplate,
     Municipality,
+    OutgoingEmail,
     PoliceService,
     RecordCategory,
     RegimeRuleSet,
@@ -323,3 +324,18 @@ class LetterTemplateAdmin(admin.ModelAdmin):
         kind = initial.get("kind", LetterTemplate.Kind.REQUEST)
         initial.setdefault("body", get_template(f"letters/{kind}_{language}.txt").template.source)
         return initial
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """The outbox: what was sent, and what still waits with its last error (an e-mail that
+    failed `notify.MAX_ATTEMPTS` times is no longer retried)."""
+
+    list_display = ["subject", "recipient", "created_at", "sent_at", "attempts"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient", "subject", "key"]
+    fields = [
+        "key", "recipient", "subject", "body", "language", "created_at", "sent_at",
+        "attempts", "last_error",
+    ]  # fmt: skip
+    readonly_fields = fields

@@ -32,6 +32,7 @@ class RequestsAppConfig(AppConfig):
         "correction",
         "comment",
         "helpwanted",
+        "outgoingemail",
     )
 
     def ready(self):

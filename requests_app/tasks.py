@@ -1,18 +1,19 @@
 import logging
 import threading
-from datetime import date
-from smtplib import SMTPException
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from .services.claims import stale_claims_review
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5)
+@shared_task
 def claims_review_stale(day: str | None = None) -> dict:
     """Daily: remind volunteers of unfiled claims and release the stale ones."""
     today = date.fromisoformat(day) if day else timezone.localdate()
@@ -20,7 +21,7 @@ def claims_review_stale(day: str | None = None) -> dict:
     return {"reminded": review.reminded, "expired": review.expired}
 
 
-@shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5)
+@shared_task
 def reminders_send_digests(day: str | None = None) -> list[int]:
     """Daily: one e-mail per volunteer with what is due soon, overdue or closing."""
     from .services.reminders import digests_send
@@ -29,7 +30,7 @@ def reminders_send_digests(day: str | None = None) -> list[int]:
     return digests_send(today=today)
 
 
-@shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5)
+@shared_task
 def appeals_send_summary(day: str | None = None) -> int:
     """Weekly: organizers get the open appeals by stage."""
     from .services.reminders import appeals_summary_send
@@ -47,19 +48,41 @@ def appeals_send_summary(day: str | None = None) -> int:
     time_limit=settings.EXTRACTION_SECONDS + 45,
 )
 def release_extract_text(stored_file_id: int) -> str:
-    """Extract a released file's text and page count; a failure is recorded, the file kept."""
+    """Extract a released file's text and page count; a failure is recorded, the file kept.
+    A file already extracted is left as it is (the task may come twice: a lost one is queued
+    again by `release_extractions_requeue`)."""
     from .models import StoredFile
     from .services.releases import stored_file_extract
 
-    stored = StoredFile.objects.filter(pk=stored_file_id).first()
-    if stored is None:
-        return "missing"
-    return stored_file_extract(stored).extraction
+    pending = StoredFile.objects.filter(pk=stored_file_id, extraction=StoredFile.Extraction.PENDING)
+    if not pending.update(extraction_attempts=F("extraction_attempts") + 1):
+        return "not pending"
+    return stored_file_extract(pending.get()).extraction
 
 
-# Without a worker (no REDIS_URL) tasks run in-process. Extraction queued during a web
-# request then runs once the response has been sent, so an upload never waits for it; the
-# release page says "Processing" until it is done.
+@shared_task
+def release_extractions_requeue() -> list[int]:
+    """Queue again the extractions still pending a while after their upload: their task was
+    never queued (the broker was down) or its worker died. A file whose extraction ended its
+    worker EXTRACTION_MAX_ATTEMPTS times is left pending, not tried in a loop."""
+    from .models import StoredFile
+
+    stale = timezone.now() - timedelta(minutes=settings.TASK_REQUEUE_MINUTES)
+    ids = list(
+        StoredFile.objects.filter(
+            extraction=StoredFile.Extraction.PENDING,
+            created_at__lt=stale,
+            extraction_attempts__lt=settings.EXTRACTION_MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)
+    )
+    for stored_file_id in ids:
+        task_queue(release_extract_text, stored_file_id)
+    return ids
+
+
+# Without a worker (no REDIS_URL) tasks run in-process. Those queued during a web request
+# then run once the response has been sent, so a request never waits for them (an upload's
+# extraction, an e-mail's delivery); a page says "Processing" until they are done.
 _after_response = threading.local()
 
 
@@ -76,16 +99,49 @@ def after_response_run(**kwargs) -> None:
             logger.exception("a task run after the response failed")
 
 
-def release_extraction_queue(stored_file_id: int) -> None:
-    """Queue a new file's text extraction (call on commit)."""
+def task_queue(task, *args, countdown: int | None = None) -> None:
+    """Queue a task (call on commit). The work it does is already recorded as pending (a
+    file to extract, an e-mail in the outbox, notifications), so a broker that cannot be
+    reached only delays it: the failure is logged, the request goes on, and a beat task
+    queues the work again (`release_extractions_requeue`, `outgoing_emails_retry`,
+    `notifications_send_batch`)."""
     calls = getattr(_after_response, "calls", None)
     if settings.CELERY_TASK_ALWAYS_EAGER and calls is not None:
-        calls.append(lambda: release_extract_text.apply(args=(stored_file_id,)))
-    else:
-        release_extract_text.delay(stored_file_id)
+        calls.append(lambda: task.apply(args=args))
+        return
+    try:
+        task.apply_async(args=args, countdown=countdown)
+    except OperationalError as error:  # kombu's "the broker cannot be reached"
+        logger.warning("Could not queue %s%s, left for the retry: %s", task.name, args, error)
 
 
-@shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5, acks_late=True)
+def release_extraction_queue(stored_file_id: int) -> None:
+    """Queue a new file's text extraction (call on commit)."""
+    task_queue(release_extract_text, stored_file_id)
+
+
+def outgoing_email_queue(email_id: int) -> None:
+    """Queue the delivery of an e-mail just written to the outbox (call on commit)."""
+    task_queue(outgoing_email_deliver, email_id)
+
+
+@shared_task(acks_late=True)
+def outgoing_email_deliver(email_id: int) -> int:
+    """Send one e-mail of the outbox, unless it was sent already."""
+    from .services.notify import outgoing_emails_deliver
+
+    return outgoing_emails_deliver(ids=[email_id])
+
+
+@shared_task(acks_late=True)
+def outgoing_emails_retry() -> int:
+    """Send what the outbox still holds: e-mails whose delivery failed or was never queued."""
+    from .services.notify import outgoing_emails_deliver
+
+    return outgoing_emails_deliver()
+
+
+@shared_task
 def notifications_send_batch() -> list[int]:
     """One e-mail per person with what their watches saw since the last batch; queued a few
     minutes after each event, and run by beat in case a queued one was lost."""
@@ -94,7 +150,7 @@ def notifications_send_batch() -> list[int]:
     return notifications_send()
 
 
-@shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5, acks_late=True)
+@shared_task
 def team_message_deliver(message_id: int) -> bool:
     """Relay one message between the people on a target; a second run sends nothing."""
     from .services.coordination import team_message_deliver_now

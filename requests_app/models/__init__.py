@@ -13,6 +13,7 @@ from .directory import (
     RouteStatus,
 )
 from .municipalities import Municipality
+from .outbox import OutgoingEmail
 from .releases import (
     Finding,
     FindingField,
@@ -55,6 +56,7 @@ __all__ = [
     "Municipality",
     "Notification",
     "Outcome",
+    "OutgoingEmail",
     "PoliceService",
     "Province",
     "RecordCategory",

@@ -47,6 +47,9 @@ class StoredFile(models.Model):
     text = models.TextField(blank=True)
     extraction = models.CharField(max_length=10, choices=Extraction, default=Extraction.PENDING)
     extraction_note = models.TextField(blank=True)
+    # How many times a task started extracting it: a file still pending is queued again
+    # only a few times (`tasks.release_extractions_requeue`).
+    extraction_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StoredFileManager()

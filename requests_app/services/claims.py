@@ -109,14 +109,13 @@ def claim_release(*, claim: Claim, by, reason: str) -> None:
         _record(
             claim, TargetActivity.Kind.RELEASED, actor=by, subject=claim.volunteer, reason=reason
         )
-    if ending == Claim.Ending.ORGANIZER:
-        transaction.on_commit(
-            lambda: email_send(
+        if ending == Claim.Ending.ORGANIZER:
+            email_send(
                 template="claim_released_by_organizer",
                 recipient=claim.volunteer,
                 context={"claim": claim, "reason": reason},
+                key=claim.pk,
             )
-        )
 
 
 def claim_reassign(*, claim: Claim, to_volunteer, by, reason: str) -> Claim:
@@ -137,20 +136,18 @@ def claim_reassign(*, claim: Claim, to_volunteer, by, reason: str) -> Claim:
             volunteer=to_volunteer,
         )
         _record(new, TargetActivity.Kind.REASSIGNED, actor=by, subject=to_volunteer, reason=reason)
-    transaction.on_commit(
-        lambda: email_send(
+        email_send(
             template="claim_released_by_organizer",
             recipient=claim.volunteer,
             context={"claim": claim, "reason": reason},
+            key=claim.pk,
         )
-    )
-    transaction.on_commit(
-        lambda: email_send(
+        email_send(
             template="claim_reassigned_to_you",
             recipient=to_volunteer,
             context={"claim": new, "reason": reason},
+            key=new.pk,
         )
-    )
     return new
 
 
@@ -188,6 +185,7 @@ def claim_remind(*, claim: Claim, by, today: date | None = None) -> None:
             template="claim_nudge",
             recipient=claim.volunteer,
             context={"claim": claim, "action": next_action(claim, request, today)},
+            key=f"{claim.pk}:{today.isoformat()}",
         )
 
 
@@ -203,13 +201,12 @@ def claim_help_offer(*, claim: Claim, volunteer, message: str = "") -> ClaimHelp
         if not created:
             raise ClaimError(_("You have already offered to help with this target."))
         _record(claim, TargetActivity.Kind.HELP_OFFERED, actor=volunteer, subject=volunteer)
-    transaction.on_commit(
-        lambda: email_send(
+        email_send(
             template="help_offered",
             recipient=claim.volunteer,
             context={"claim": claim, "helper": helper},
+            key=helper.pk,
         )
-    )
     return helper
 
 
@@ -227,12 +224,13 @@ def claim_help_decide(*, helper: ClaimHelper, by, accept: bool) -> None:
             raise ClaimError(_("This offer was already answered."))
         kind = TargetActivity.Kind.HELP_ACCEPTED if accept else TargetActivity.Kind.HELP_DECLINED
         _record(claim, kind, actor=by, subject=helper.volunteer)
-    if accept:
-        transaction.on_commit(
-            lambda: email_send(
-                template="help_accepted", recipient=helper.volunteer, context={"claim": claim}
+        if accept:
+            email_send(
+                template="help_accepted",
+                recipient=helper.volunteer,
+                context={"claim": claim},
+                key=helper.pk,
             )
-        )
 
 
 @dataclass
@@ -245,7 +243,8 @@ def stale_claims_review(*, today: date) -> StaleReview:
     """Remind at N-3 days and release on day N the claims whose request is not filed.
 
     Safe to run twice on one day: a row changes only if it is still in its old state,
-    and the e-mail goes out in the same transaction as that change.
+    and the e-mail is written to the outbox in the same transaction as that change (and
+    sent after it commits).
     """
     from ..selectors import claims_without_filed_request
 
@@ -261,7 +260,10 @@ def stale_claims_review(*, today: date) -> StaleReview:
                     continue
                 _record(claim, TargetActivity.Kind.EXPIRED, subject=claim.volunteer, reason=reason)
                 email_send(
-                    template="claim_expired", recipient=claim.volunteer, context={"claim": claim}
+                    template="claim_expired",
+                    recipient=claim.volunteer,
+                    context={"claim": claim},
+                    key=claim.pk,
                 )
             review.expired.append(claim.pk)
         elif today >= claim.reminder_due_on(stale_days) and claim.reminder_sent_on is None:
@@ -276,6 +278,7 @@ def stale_claims_review(*, today: date) -> StaleReview:
                     template="claim_reminder",
                     recipient=claim.volunteer,
                     context={"claim": claim, "expires_on": claim.expires_on(stale_days)},
+                    key=claim.pk,
                 )
             review.reminded.append(claim.pk)
     return review

@@ -257,10 +257,11 @@ def notify_watchers(
         )
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     if notifications:
-        from ..tasks import notifications_send_batch
+        from ..tasks import notifications_send_batch, task_queue
 
         transaction.on_commit(
-            lambda: notifications_send_batch.apply_async(countdown=settings.NOTIFY_BATCH_SECONDS)
+            lambda: task_queue(notifications_send_batch, countdown=settings.NOTIFY_BATCH_SECONDS),
+            robust=True,
         )
     return len(notifications)
 
@@ -319,6 +320,7 @@ def notifications_send() -> list[int]:
                 template="watch_batch",
                 recipient=recipient,
                 context={"items": items, "stops": stops},
+                key=batch,
             )
         sent.append(recipient_id)
     return sent
@@ -336,14 +338,15 @@ def team_message_send(*, claim: Claim, sender, recipient, body: str) -> TeamMess
         raise CoordinationError(_("You can write only to the people working on this target."))
     body = _text(body, max_chars=COMMENT_MAX_CHARS, empty=_("Write a message first."))
     message = TeamMessage.objects.create(claim=claim, sender=sender, recipient=recipient, body=body)
-    from ..tasks import team_message_deliver
+    from ..tasks import task_queue, team_message_deliver
 
-    transaction.on_commit(lambda: team_message_deliver.delay(message.pk))
+    transaction.on_commit(lambda: task_queue(team_message_deliver, message.pk), robust=True)
     return message
 
 
 def team_message_deliver_now(message_id: int) -> bool:
-    """Send a relayed message once: marked sent in the same transaction as the e-mail."""
+    """Send a relayed message once: marked sent in the same transaction that writes its
+    e-mail to the outbox."""
     with transaction.atomic():
         if not TeamMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(
             sent_at=timezone.now()
@@ -353,6 +356,9 @@ def team_message_deliver_now(message_id: int) -> bool:
             "sender", "recipient", "claim__police_service", "claim__campaign"
         ).get(pk=message_id)
         email_send(
-            template="team_message", recipient=message.recipient, context={"message": message}
+            template="team_message",
+            recipient=message.recipient,
+            context={"message": message},
+            key=message.pk,
         )
     return True

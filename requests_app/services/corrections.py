@@ -139,12 +139,11 @@ def _decide(correction: Correction, *, by, status: str, reason: str) -> None:
     if not decided:
         raise CorrectionError(_("This correction has already been decided."))
     correction.refresh_from_db()
-    transaction.on_commit(
-        lambda: email_send(
-            template="correction_decided",
-            recipient=correction.proposed_by,
-            context={"correction": correction},
-        )
+    email_send(
+        template="correction_decided",
+        recipient=correction.proposed_by,
+        context={"correction": correction},
+        key=correction.pk,
     )
 
 

@@ -91,6 +91,7 @@ def digests_send(*, today: date) -> list[int]:
                     template="digest",
                     recipient=volunteer,
                     context={"volunteer": volunteer, "items": items, "today": today},
+                    key=f"{volunteer.pk}:{today.isoformat()}",
                 )
         except IntegrityError:
             continue  # already sent today
@@ -123,6 +124,7 @@ def appeals_summary_send(*, today: date) -> int:
                     template="appeals_summary",
                     recipient=organizer,
                     context={"by_stage": by_stage, "count": len(appeals), "today": today},
+                    key=f"{organizer.pk}:{today.isoformat()}",
                 )
         except IntegrityError:
             continue  # already sent today

@@ -4,10 +4,10 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.management import CommandError, call_command
 
 from requests_app.roles import ORGANIZERS_GROUP, is_organizer
+from tests.mail import sent_mail
 
 PASSWORD = "a long and unusual passphrase 42"
 
@@ -27,12 +27,12 @@ def test_a_volunteer_signs_up_confirms_and_logs_in_and_out(client):
     assert not is_organizer(user)
 
     # Not confirmed yet: logging in only resends the confirmation.
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["carol@example.org"]
+    assert len(sent_mail()) == 1
+    assert sent_mail()[0].to == ["carol@example.org"]
     response = client.post("/accounts/login/", {"login": "carol@example.org", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
 
-    confirm_url = link_in(mail.outbox[0])
+    confirm_url = link_in(sent_mail()[0])
     assert client.get(confirm_url).status_code == 200
     response = client.post(confirm_url)
     assert response.status_code == 302
@@ -48,8 +48,8 @@ def test_a_volunteer_signs_up_confirms_and_logs_in_and_out(client):
 @pytest.mark.django_db
 def test_a_volunteer_resets_a_forgotten_password(client, alice):
     client.post("/accounts/password/reset/", {"email": "alice@example.org"})
-    assert len(mail.outbox) == 1
-    response = client.get(link_in(mail.outbox[0]), follow=True)
+    assert len(sent_mail()) == 1
+    response = client.get(link_in(sent_mail()[0]), follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else None
     assert form_url
     new = "another long passphrase 77"
@@ -111,4 +111,4 @@ def test_a_volunteer_who_signs_up_in_french_gets_french_emails(client):
     )
     user = get_user_model().objects.get(email="jeanne@example.org")
     assert user.language == "fr"
-    assert "Confirmez" in mail.outbox[0].subject  # allauth's confirmation, in French
+    assert "Confirmez" in sent_mail()[0].subject  # allauth's confirmation, in French

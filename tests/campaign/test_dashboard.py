@@ -7,12 +7,12 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.cache import cache
 
 from requests_app.models import Claim, TargetActivity
 from requests_app.services.coordination import help_wanted_open
 from requests_app.services.requests import request_status_record
+from tests.mail import sent_mail
 
 from .conftest import TODAY, TORONTO, campaign_story
 
@@ -76,18 +76,18 @@ def test_an_organizer_reminds_a_volunteer_at_most_once_a_day(client, olivia, ali
     client.force_login(olivia)
     response = client.post(address, {"next": "/dashboard/"}, follow=True)
     assert response.redirect_chain[-1][0] == "/dashboard/"
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert message.to == [claim.volunteer.email]
     assert story.services["overdue"].name_en in message.subject
     assert "Overdue: follow up or appeal" in message.body
     client.post(address)
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
     assert "already reminded today" in client.get("/dashboard/").content.decode()
     reminded = TargetActivity.objects.get(claim=claim, kind=TargetActivity.Kind.NUDGED)
     assert (reminded.actor, reminded.subject) == (olivia, claim.volunteer)
     with time_machine.travel(datetime(2027, 3, 11, 9, tzinfo=TORONTO), tick=False):
         client.post(address)
-    assert len(mail.outbox) == 2
+    assert len(sent_mail()) == 2
 
 
 @pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_a_reminder_goes_in_the_volunteers_language(client, olivia, story):
     claim.volunteer.save()
     client.force_login(olivia)
     client.post(f"/claims/{claim.pk}/remind/")
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert "Envoyer la lettre" in message.body  # the next step, in French
 
 
@@ -109,7 +109,7 @@ def test_a_released_claim_cannot_be_reminded(client, olivia, story):
     )
     client.force_login(olivia)
     client.post(f"/claims/{claim.pk}/remind/")
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 @pytest.mark.django_db

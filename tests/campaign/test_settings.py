@@ -82,7 +82,7 @@ def test_it_uses_the_services_named_in_the_environment():
     parsed = json.loads(result.stdout)
     assert parsed["db"] == "django.db.backends.postgresql"
     assert parsed["db_name"] == "campaign"
-    assert parsed["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert parsed["cache"] == "campaign.cache.FailSoftRedisCache"
     assert parsed["eager"] is False
     assert parsed["broker"] == "redis://redis:6379/0"
     assert parsed["email"] == "django.core.mail.backends.smtp.EmailBackend"

@@ -277,14 +277,18 @@ def test_it_serves_gzip_to_clients_that_accept_it(client, db):
     assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
 
 
-def test_an_approved_camera_invalidates_the_cached_cameras(client, olivia):
+def test_an_approved_camera_invalidates_the_cached_cameras(
+    client, olivia, django_capture_on_commit_callbacks
+):
     from maps_app.services import camera_decide
 
     pending = make_camera(status=CameraLocation.Status.PENDING)
     params = {"bbox": CANADA, "zoom": 16}
     before = client.get(CAMERAS, params)
     assert before.json()["features"] == []
-    camera_decide(camera=pending, by=olivia, decision="approved")
+    # The cached data's version moves once the change is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        camera_decide(camera=pending, by=olivia, decision="approved")
     after = client.get(CAMERAS, params)
     assert len(after.json()["features"]) == 1
     assert after["ETag"] != before["ETag"]
@@ -292,7 +296,7 @@ def test_an_approved_camera_invalidates_the_cached_cameras(client, olivia):
 
 
 def test_a_claim_and_its_release_invalidate_the_cached_coverage(
-    client, campaign, toronto, bob, olivia
+    client, campaign, toronto, bob, olivia, django_capture_on_commit_callbacks
 ):
     from requests_app.services.claims import claim_release
 
@@ -300,22 +304,27 @@ def test_a_claim_and_its_release_invalidate_the_cached_coverage(
         by_slug(client.get(COVERAGE))["toronto-police-service"]["properties"]["status"]
         == "unclaimed"
     )
-    claim = claim_create(campaign=campaign, service=toronto, volunteer=bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = claim_create(campaign=campaign, service=toronto, volunteer=bob)
     assert (
         by_slug(client.get(COVERAGE))["toronto-police-service"]["properties"]["status"] == "claimed"
     )
     # Ending a claim is a queryset update; its activity record is what invalidates.
-    claim_release(claim=claim, by=bob, reason="moving away")
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_release(claim=claim, by=bob, reason="moving away")
     assert (
         by_slug(client.get(COVERAGE))["toronto-police-service"]["properties"]["status"]
         == "unclaimed"
     )
 
 
-def test_a_filed_request_invalidates_the_cached_coverage(client, campaign, toronto):
+def test_a_filed_request_invalidates_the_cached_coverage(
+    client, campaign, toronto, django_capture_on_commit_callbacks
+):
     ClaimFactory(campaign=campaign, police_service=toronto)
     assert client.get(COVERAGE).json()["counters"]["filed"] == 0
-    make_release(campaign=campaign, service=toronto, volunteer=toronto.claims.get().volunteer)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_release(campaign=campaign, service=toronto, volunteer=toronto.claims.get().volunteer)
     data = client.get(COVERAGE).json()
     assert data["counters"]["filed"] == 1
     assert by_slug_data(data)["toronto-police-service"]["properties"]["status"] == "released"

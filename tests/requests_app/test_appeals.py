@@ -18,6 +18,7 @@ from requests_app.services.appeals import (
 )
 from requests_app.services.claims import claim_create
 from requests_app.services.requests import request_file, request_status_record
+from tests.mail import sent_mail
 
 pytestmark = pytest.mark.usefixtures("frozen_26_november")
 TODAY = date(2026, 11, 26)
@@ -293,7 +294,7 @@ def test_the_public_letter_leaves_out_the_volunteers_details(client, alice, alpr
 
 
 def test_an_appealed_target_shows_its_stage_on_the_directory_service_page_and_map(
-    client, alice, alpr
+    client, alice, alpr, django_capture_on_commit_callbacks
 ):
     request = refused(filed(alice, "toronto-police-service", alpr), alice)
     appeal = appeal_open(request=request, by=alice, grounds=[Ground("search")])
@@ -306,7 +307,8 @@ def test_an_appealed_target_shows_its_stage_on_the_directory_service_page_and_ma
         )
 
     assert map_status()["status"] == "filed"  # a draft is not an appeal yet
-    appeal_stage_record(appeal=appeal, stage="filed", occurred_on=TODAY, by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_stage_record(appeal=appeal, stage="filed", occurred_on=TODAY, by=alice)
     properties = map_status()  # the cached map data went stale with the appeal
     assert (properties["status"], properties["appeal_stage"]) == ("appealed", "filed")
     page = client.get(service.get_absolute_url()).content.decode()
@@ -319,7 +321,6 @@ def test_an_appealed_target_shows_its_stage_on_the_directory_service_page_and_ma
 
 
 def test_the_digest_reminds_of_a_drafted_appeals_last_day(alice, alpr):
-    from django.core import mail
 
     from requests_app.services.reminders import digests_send
 
@@ -327,11 +328,10 @@ def test_the_digest_reminds_of_a_drafted_appeals_last_day(alice, alpr):
     appeal_open(request=request, by=alice, grounds=[Ground("search")])  # file by 21 Dec
     assert digests_send(today=date(2026, 12, 10)) == []
     assert digests_send(today=date(2026, 12, 15)) == [alice.pk]
-    assert "the appeal must be filed by 21 December 2026" in mail.outbox[-1].body
+    assert "the appeal must be filed by 21 December 2026" in sent_mail()[-1].body
 
 
 def test_organizers_get_a_weekly_summary_of_open_appeals_by_stage(alice, olivia, alpr):
-    from django.core import mail
 
     from requests_app.services.reminders import appeals_summary_send
 
@@ -340,7 +340,7 @@ def test_organizers_get_a_weekly_summary_of_open_appeals_by_stage(alice, olivia,
     appeal_stage_record(appeal=appeal, stage="filed", occurred_on=TODAY, by=alice)
     assert appeals_summary_send(today=date(2026, 11, 30)) == 1
     assert appeals_summary_send(today=date(2026, 11, 30)) == 0  # once a day, whatever runs
-    message = mail.outbox[-1]
+    message = sent_mail()[-1]
     assert message.to == ["olivia@example.org"]
     assert "1 open appeal this week" in message.subject
     assert "Filed with the commissioner:\n- Toronto Police Service" in message.body
@@ -374,7 +374,6 @@ def test_the_page_of_the_letter_shown_leads_back_to_the_appeal(client, alice, al
 
 
 def test_the_digest_reminds_of_a_date_the_commissioner_set(alice, alpr):
-    from django.core import mail
 
     from requests_app.services.reminders import digests_send
 
@@ -395,4 +394,4 @@ def test_the_digest_reminds_of_a_date_the_commissioner_set(alice, alpr):
         )  # fmt: skip
     assert digests_send(today=date(2027, 1, 5)) == []
     assert digests_send(today=date(2027, 1, 10)) == [alice.pk]
-    assert "the commissioner set 15 January 2027: representations due." in mail.outbox[-1].body
+    assert "the commissioner set 15 January 2027: representations due." in sent_mail()[-1].body

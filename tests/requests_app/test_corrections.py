@@ -2,7 +2,6 @@
 told, and the history every change to the directory keeps."""
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils import timezone
 from requests_app.directory_csv import directory_import
 from requests_app.models import AccessRegime, Correction, PoliceService
 from tests.documents import pdf
+from tests.mail import sent_mail
 
 PEEL = "peel-regional-police"
 NEW = f"/services/{PEEL}/corrections/new/"
@@ -141,8 +141,8 @@ def test_accepting_applies_the_value_with_its_source_and_tells_the_proposer(
     assert peel.foi_email_checked == timezone.localdate()
     correction = Correction.objects.get()
     assert (correction.status, correction.decided_by) == ("accepted", olivia)
-    assert [m.to for m in mail.outbox] == [[alice.email]]
-    assert "is accepted" in mail.outbox[0].subject
+    assert [m.to for m in sent_mail()] == [[alice.email]]
+    assert "is accepted" in sent_mail()[0].subject
 
     latest = peel.history.first()
     assert latest.history_user == olivia
@@ -165,7 +165,7 @@ def test_rejecting_needs_a_reason_which_the_proposer_is_sent(
         client.post(decide, {"decision": "reject", "reason": "That address is for City records."})
     assert Correction.objects.get().status == "rejected"
     assert PoliceService.objects.get(slug=PEEL).foi_email == ""
-    assert "That address is for City records." in mail.outbox[0].body
+    assert "That address is for City records." in sent_mail()[0].body
 
 
 def test_the_french_text_of_a_fact_is_corrected_with_the_facts_source(

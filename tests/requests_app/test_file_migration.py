@@ -20,7 +20,6 @@ BEFORE = [
     ("requests_app", "0019_dashboard_organizer_reminder"),
     ("maps_app", "0003_demo_flags"),
 ]
-AFTER = [("requests_app", "0020_files_one_upload_path"), ("maps_app", "0004_files_photos")]
 HTML_AS_JPEG = b"\xff\xd8\xff\xe0<html><script>alert(document.cookie)</script></html>"
 
 
@@ -84,7 +83,7 @@ def test_files_stored_before_the_one_upload_path_keep_working(
     try:
         _old_rows(_migrate(BEFORE))
     finally:
-        _migrate(AFTER)
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # forward to today
 
     event = RequestEvent.objects.get(status="acknowledged")
     assert (event.attachment.kind, event.attachment_name) == ("pdf", "ack.pdf")

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -21,6 +20,7 @@ from requests_app.services.requests import (
     request_status_record,
 )
 from tests import documents
+from tests.mail import sent_mail
 
 TORONTO = ZoneInfo("America/Toronto")
 TODAY = date(2026, 11, 26)
@@ -403,15 +403,15 @@ def test_the_daily_digest_goes_once_per_volunteer_per_day(alice, bob, alpr):
     file_for(alice, "rcmp-k-division-alberta", alpr, filed_on=date(2026, 11, 3))
     assert digests_send(today=date(2026, 11, 20)) == []
     assert digests_send(today=date(2026, 11, 30)) == [alice.pk]
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["alice@example.org"]
-    assert "2 requests need you today" in mail.outbox[0].subject
-    assert "due 3 December 2026" in mail.outbox[0].body
+    assert len(sent_mail()) == 1
+    assert sent_mail()[0].to == ["alice@example.org"]
+    assert "2 requests need you today" in sent_mail()[0].subject
+    assert "due 3 December 2026" in sent_mail()[0].body
     assert digests_send(today=date(2026, 11, 30)) == []
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
     # The day after the due date it is overdue.
     assert digests_send(today=date(2026, 12, 4)) == [alice.pk]
-    assert "now overdue" in mail.outbox[-1].body
+    assert "now overdue" in sent_mail()[-1].body
 
 
 def test_the_private_calendar_feed(client, alice, alpr):
