@@ -209,11 +209,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALPR records] "
-# Its e-mails go through the site's outbox, sent after the response (services/notify.py).
-ACCOUNT_ADAPTER = "requests_app.adapters.AccountAdapter"
 # allauth's own e-mails and pages address people by their address, never "a volunteer".
 ACCOUNT_USER_DISPLAY = lambda user: user.email  # noqa: E731
-# The client's address as our own limits read it, and failed logins counted per address and
+# Its e-mails go through the site's outbox, sent after the response (services/notify.py);
+# the client's address as our own limits read it, and failed logins counted per address and
 # per address and e-mail, so nobody can lock a volunteer out from elsewhere.
 ACCOUNT_ADAPTER = "requests_app.accounts.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
