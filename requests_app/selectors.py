@@ -873,13 +873,17 @@ def service_coordination(service: PoliceService, claim: Claim | None, user) -> d
     }
 
 
-def help_wanted_rows(campaign: Campaign, user) -> list[dict]:
-    """The open calls for help of a campaign, newest first, with only public facts, and
+def open_calls_for_help(campaign: Campaign) -> QuerySet[HelpWanted]:
+    return HelpWanted.objects.filter(closed_at__isnull=True, request__campaign=campaign)
+
+
+def help_wanted_rows(campaign: Campaign, user, limit: int | None = None) -> list[dict]:
+    """The open calls for help of a campaign (the newest `limit`), with only public facts, and
     whether this viewer can offer to help (the claim's own offer flow) or claim the target."""
     calls = list(
-        HelpWanted.objects.filter(closed_at__isnull=True, request__campaign=campaign)
+        open_calls_for_help(campaign)
         .select_related("request__police_service", "appeal")
-        .order_by("-created_at")
+        .order_by("-created_at")[:limit]
     )
     claims = {
         claim.police_service_id: claim
