@@ -112,9 +112,11 @@ def places_policed(services, query: str) -> dict[int, list[str]]:
 def directory_rows(services, campaign: Campaign | None, user, query: str = "") -> list[dict]:
     """The directory's rows: each service with its status in the campaign, whether this
     viewer may claim it from the list, and the searched municipalities it polices."""
-    statuses = target_statuses(campaign) if campaign else {}
+    services = list(services)
+    ids = [service.pk for service in services]
+    statuses = target_statuses(campaign, ids) if campaign else {}
     places = places_policed(services, query) if query else {}
-    appeals = appeal_states(campaign) if campaign else {}
+    appeals = appeal_states(campaign, ids) if campaign else {}
     labels = dict(TargetStatus.choices)
     rows = []
     for service in services:
