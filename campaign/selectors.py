@@ -64,7 +64,7 @@ def figures(campaign: Campaign) -> dict:
             "weeks": selectors.weekly_activity(campaign, timezone.localdate()),
             "answer_times": selectors.answer_times(campaign),
             "vendors": selectors.findings_by_vendor(campaign),
-            "findings": selectors.findings_totals(selectors.findings_table(campaign)),
+            "findings": selectors.findings_totals(campaign),
             "counters": counters(campaign),
         }
 
@@ -198,9 +198,10 @@ def dashboard_lists(campaign: Campaign, today: date, user) -> dict:
     directory corrections: the oldest few of each, and how many wait)."""
     appeals = selectors.open_appeals(campaign)
     by_stage = dict(
-        appeals.order_by().values_list("stage").annotate(count=Count("pk")).values_list(
-            "stage", "count"
-        )
+        appeals.order_by()
+        .values_list("stage")
+        .annotate(count=Count("pk"))
+        .values_list("stage", "count")
     )
     expiring = selectors.claims_needing_attention(campaign, today)
     help_wanted = selectors.help_wanted_rows(campaign, user, limit=LIST_SHOWN)

@@ -314,13 +314,16 @@ class _Importer:
     def __init__(self, *, status: str, by, report: OsmImportReport):
         self.status, self.by, self.report = status, by, report
         self.services = _service_index()
+        self.operators: dict[str, PoliceService | None] = {}
         self.attributor = selectors.Attributor()
 
     def write(self, batch: list[OsmCamera]) -> None:
         known = {
             (camera.osm_type, camera.osm_id): camera
             for camera in CameraLocation.objects.select_for_update().filter(
-                osm_id__in=[found.osm_id for found in batch]
+                # Both columns, so the lookup uses the index of OSM elements.
+                osm_type__in={found.osm_type for found in batch},
+                osm_id__in=[found.osm_id for found in batch],
             )
         }
         created, updated = [], []
@@ -349,7 +352,9 @@ class _Importer:
         for warning in found.warnings:
             self.report.warnings.append((ref, warning))
         operator = found.tags.get("operator", "")
-        service = _operator_service(operator, self.services)
+        if operator not in self.operators:  # thousands of cameras name the same few
+            self.operators[operator] = _operator_service(operator, self.services)
+        service = self.operators[operator]
         if operator and service is None:
             self.report.warnings.append((ref, f"operator “{operator}” is not in the directory"))
         values = {

@@ -126,6 +126,14 @@ class Release(models.Model):
     def get_absolute_url(self):
         return reverse("requests_app:release", kwargs={"pk": self.pk})
 
+    @staticmethod
+    def url_pattern() -> str:
+        """A release page's address with "{pk}" for its id: one reverse() for a whole table."""
+        placeholder = 987654321
+        return reverse("requests_app:release", kwargs={"pk": placeholder}).replace(
+            str(placeholder), "{pk}"
+        )
+
     @property
     def is_public(self) -> bool:
         return self.moderation == self.Moderation.APPROVED
@@ -239,6 +247,13 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.police_service}: {self.get_field_display()}"
 
+    @staticmethod
+    def value_column(field: str) -> str:
+        """The column holding a fact's value (what the findings table sorts by)."""
+        if field in COUNT_FIELDS or field in MONEY_FIELDS:
+            return "number"
+        return "day" if field in DATE_FIELDS else "text"
+
     @property
     def value(self):
         if self.field in COUNT_FIELDS:
@@ -264,8 +279,12 @@ class Finding(models.Model):
             return value.isoformat()
         return "" if value is None else str(value)
 
-    def source_url(self) -> str:
+    def source_url(self, release_url: str = "") -> str:
+        """The release page, at the page cited; `release_url` is `Release.url_pattern()`
+        when many are made at once."""
         page = f"#page={self.page}" if self.page else ""
+        if release_url:
+            return release_url.format(pk=self.release_id) + page
         return f"{self.release.get_absolute_url()}{page}"
 
 
