@@ -24,6 +24,7 @@ from requests_app.models import (
 from requests_app.selectors import TargetStatus
 
 from . import geo
+from .cache import cached_value
 from .clustering import CameraView
 from .models import CameraLocation, ProvinceBoundary, ServiceArea
 
@@ -66,18 +67,23 @@ def findings_by_service(campaign: Campaign) -> dict[int, dict]:
 
 
 def counters(campaign: Campaign | None) -> dict:
-    """The map's headline figures, all public."""
-    cameras = CameraLocation.objects.public(demo=bool(campaign and campaign.is_demo)).count()
-    if campaign is None:
-        return {"services": 0, "covered": 0, "filed": 0, "releases": 0, "cameras": cameras}
-    coverage = requests_selectors.coverage_by_province(campaign)
-    return {
-        "services": sum(row["services"] for row in coverage),
-        "covered": sum(row["covered"] for row in coverage),
-        "filed": AccessRequest.objects.filed().filter(campaign=campaign).count(),
-        "releases": Release.objects.approved().filter(request__campaign=campaign).count(),
-        "cameras": cameras,
-    }
+    """The map's headline figures, all public; cached until the data changes (every view of
+    the map shows them, and the statuses behind "covered" read every request)."""
+
+    def build():
+        cameras = CameraLocation.objects.public(demo=bool(campaign and campaign.is_demo)).count()
+        if campaign is None:
+            return {"services": 0, "covered": 0, "filed": 0, "releases": 0, "cameras": cameras}
+        coverage = requests_selectors.coverage_by_province(campaign)
+        return {
+            "services": sum(row["services"] for row in coverage),
+            "covered": sum(row["covered"] for row in coverage),
+            "filed": AccessRequest.objects.filed().filter(campaign=campaign).count(),
+            "releases": Release.objects.approved().filter(request__campaign=campaign).count(),
+            "cameras": cameras,
+        }
+
+    return cached_value("map-counters", {"campaign": campaign.pk if campaign else None}, build)
 
 
 def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
@@ -556,8 +562,6 @@ OUTLINE_WIDTH = 600
 def province_outlines() -> dict:
     """The provinces and territories as SVG path data (their coarsest stored shapes), for maps
     the site draws itself (`/stats/`); cached until a boundary changes."""
-    from .cache import cached_value
-
     def build():
         boundaries = ProvinceBoundary.objects.values_list("code", "simplified")
         shapes = {code: simplified["0"] for code, simplified in boundaries if "0" in simplified}

@@ -53,6 +53,13 @@ from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
 
 
+def by_pk(rows: QuerySet) -> QuerySet:
+    """The same rows, chosen by their ids in a subquery. Lists that join a campaign's requests
+    for their details (`select_related`) use it: SQLite, which keeps no statistics, would
+    otherwise read every request of the campaign to find the few rows listed."""
+    return rows.model._default_manager.filter(pk__in=rows.values("pk"))
+
+
 def _search_words(query: str) -> list[str]:
     """The words a search looks for; a hyphen separates words, so "Dollard-des-Ormeaux"
     finds "Dollard-Des Ormeaux"."""
@@ -538,8 +545,7 @@ def open_appeals(campaign: Campaign) -> QuerySet[Appeal]:
         output_field=models.IntegerField(),
     )
     return (
-        Appeal.objects.open()
-        .filter(request__campaign=campaign)
+        by_pk(Appeal.objects.open().filter(request__campaign=campaign))
         .select_related("request__police_service", "request__volunteer")
         .order_by(order, "file_by", "pk")
     )
@@ -691,15 +697,19 @@ def findings_services(
 def findings_rows(campaign: Campaign, services) -> list[dict]:
     """The findings table's rows for these services (a page of `findings_services`), in their
     order: each service and its facts in FINDING_COLUMNS order, each the words shown and the
-    address of the release page it comes from, or None."""
+    address of the release page it comes from (`words`, `url`), or None."""
     services = list(services)
     release_url = Release.url_pattern()  # one reverse() for the whole table
-    facts: dict[int, dict[str, tuple[str, str]]] = {pk: {} for pk in [s.pk for s in services]}
-    for finding in public_findings(campaign).filter(police_service__in=services):
-        facts[finding.police_service_id][finding.field] = (
-            finding.display_value(),
-            finding.source_url(release_url),
-        )
+    facts: dict[int, dict[str, dict]] = {pk: {} for pk in [s.pk for s in services]}
+    for service_id, field, number, day, text, release_id, page in (
+        public_findings(campaign)
+        .filter(police_service__in=services)
+        .values_list("police_service_id", "field", "number", "day", "text", "release_id", "page")
+    ):
+        facts[service_id][field] = {
+            "words": Finding.words_for(field, Finding.value_of(field, number, day, text)),
+            "url": Finding.cited_at(release_url.format(pk=release_id), page),
+        }
     return [
         {
             "service": service,
@@ -727,9 +737,7 @@ def findings_totals(campaign: Campaign, services: QuerySet[PoliceService] | None
         .filter(police_service__in=services.order_by().values("pk"), field__in=wanted)
         .values_list("police_service_id", "field", "number", "text")
     ):
-        facts.setdefault(service_id, {})[field] = Finding(
-            field=field, number=number, text=text
-        ).value
+        facts.setdefault(service_id, {})[field] = Finding.value_of(field, number, None, text)
 
     def values(field):
         return [found[field] for found in facts.values() if field in found]
@@ -791,7 +799,7 @@ def findings_csv(campaign: Campaign | None, *, base_url: str) -> tuple[list[str]
                 service = row["service"]
                 cells = []
                 for cell in row["cells"]:
-                    cells += [cell[0], base_url + cell[1]] if cell else ["", ""]
+                    cells += [cell["words"], base_url + cell["url"]] if cell else ["", ""]
                 yield [campaign.slug, service.name_en, service.slug, service.province, *cells]
 
     return header, rows() if campaign else []
@@ -926,7 +934,7 @@ def help_wanted_rows(campaign: Campaign, user, limit: int | None = None) -> list
     """The open calls for help of a campaign (the newest `limit`), with only public facts, and
     whether this viewer can offer to help (the claim's own offer flow) or claim the target."""
     calls = list(
-        open_calls_for_help(campaign)
+        by_pk(open_calls_for_help(campaign))
         .select_related("request__police_service", "appeal")
         .order_by("-created_at")[:limit]
     )

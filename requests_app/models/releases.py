@@ -256,36 +256,45 @@ class Finding(models.Model):
 
     @property
     def value(self):
-        if self.field in COUNT_FIELDS:
-            return int(self.number) if self.number is not None else None
-        if self.field in MONEY_FIELDS:
-            return self.number
-        if self.field in DATE_FIELDS:
-            return self.day
-        if self.field in LIST_FIELDS:
-            return [v for v in self.text.split(";") if v]
-        return self.text
+        return self.value_of(self.field, self.number, self.day, self.text)
+
+    @staticmethod
+    def value_of(field: str, number, day, text: str):
+        """A fact's value from its stored columns (also for rows read without a model)."""
+        if field in COUNT_FIELDS:
+            return int(number) if number is not None else None
+        if field in MONEY_FIELDS:
+            return number
+        if field in DATE_FIELDS:
+            return day
+        if field in LIST_FIELDS:
+            return [v for v in text.split(";") if v]
+        return text
 
     def display_value(self) -> str:
-        value = self.value
-        if self.field in LIST_FIELDS:
+        return self.words_for(self.field, self.value)
+
+    @staticmethod
+    def words_for(field: str, value) -> str:
+        """A fact's value as the findings table and its CSV file show it."""
+        if field in LIST_FIELDS:
             labels = dict(Vendor.choices)
             return ", ".join(str(labels.get(v, v)) for v in value)
-        if self.field in TRISTATE_FIELDS:
+        if field in TRISTATE_FIELDS:
             return str(dict(Answer.choices).get(value, value))
-        if self.field in MONEY_FIELDS and value is not None:
+        if field in MONEY_FIELDS and value is not None:
             return f"${value:,.2f}"
-        if self.field in DATE_FIELDS and value is not None:
+        if field in DATE_FIELDS and value is not None:
             return value.isoformat()
         return "" if value is None else str(value)
 
-    def source_url(self, release_url: str = "") -> str:
-        """The release page, at the page cited; `release_url` is `Release.url_pattern()`
-        when many are made at once."""
-        page = f"#page={self.page}" if self.page else ""
-        if release_url:
-            return release_url.format(pk=self.release_id) + page
-        return f"{self.release.get_absolute_url()}{page}"
+    def source_url(self) -> str:
+        return self.cited_at(self.release.get_absolute_url(), self.page)
+
+    @staticmethod
+    def cited_at(release_url: str, page: int | None) -> str:
+        """The release page's address, at the page cited."""
+        return f"{release_url}#page={page}" if page else release_url
 
 
 class FindingRevision(AppendOnly, models.Model):

@@ -14,7 +14,7 @@ from ..roles import is_organizer
 from ..services import releases as release_services
 from .common import form_errors, page_campaign, release_for, request_for, run_form
 
-FINDINGS_PAGE_SIZE = 100
+FINDINGS_PAGE_SIZE = 50
 
 
 @login_required
