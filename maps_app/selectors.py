@@ -562,6 +562,7 @@ OUTLINE_WIDTH = 600
 def province_outlines() -> dict:
     """The provinces and territories as SVG path data (their coarsest stored shapes), for maps
     the site draws itself (`/stats/`); cached until a boundary changes."""
+
     def build():
         boundaries = ProvinceBoundary.objects.values_list("code", "simplified")
         shapes = {code: simplified["0"] for code, simplified in boundaries if "0" in simplified}
