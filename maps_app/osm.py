@@ -391,7 +391,11 @@ class _Importer:
             setattr(camera, name, value)
         if service is not None:
             camera.police_service = service
-        camera.full_clean(exclude=["photo", "source_url"])
+        # The fields' own checks (ranges, choices, directions); the database checks the
+        # constraints when the batch is written, which rolls the whole import back.
+        camera.full_clean(
+            exclude=["photo", "source_url"], validate_unique=False, validate_constraints=False
+        )
         if camera_snapshot(camera) == before and camera.osm_tags == found.tags:
             return None
         camera.updated_at = timezone.now()  # bulk_update does not set auto_now fields
