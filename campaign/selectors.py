@@ -10,6 +10,7 @@ lists are read live: an organizer who acts wants to see it at once.
 from datetime import date
 from types import SimpleNamespace
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -33,6 +34,8 @@ COVERAGE_STEPS = [
     Progress.APPEALED,
 ]
 QUEUE_SHOWN = 10
+# The organizers' lists show this many rows; the rest are in each list's CSV file.
+LIST_SHOWN = 50
 
 
 def figures(campaign: Campaign) -> dict:
@@ -61,7 +64,7 @@ def figures(campaign: Campaign) -> dict:
             "weeks": selectors.weekly_activity(campaign, timezone.localdate()),
             "answer_times": selectors.answer_times(campaign),
             "vendors": selectors.findings_by_vendor(campaign),
-            "findings": selectors.findings_totals(selectors.findings_table(campaign)),
+            "findings": selectors.findings_totals(campaign),
             "counters": counters(campaign),
         }
 
@@ -154,10 +157,10 @@ def province_shares(figures: dict) -> dict[str, float | None]:
 # --- The organizers' lists ------------------------------------------------------------------
 
 
-def overdue_rows(campaign: Campaign, today: date) -> list[dict]:
-    """The overdue requests, each with the claim of who holds the target now (None when
-    nobody does) and how many days late it is."""
-    overdue = list(selectors.overdue_requests(campaign, today))
+def overdue_rows(campaign: Campaign, today: date, limit: int | None = None) -> list[dict]:
+    """The overdue requests (the first `limit`), each with the claim of who holds the target
+    now (None when nobody does) and how many days late it is."""
+    overdue = list(selectors.overdue_requests(campaign, today)[:limit])
     holders = selectors.active_claims_of(campaign, {r.police_service_id for r in overdue})
     return [
         {
@@ -190,20 +193,33 @@ def moderation_waiting(campaign: Campaign) -> dict:
 
 def dashboard_lists(campaign: Campaign, today: date, user) -> dict:
     """What organizers act on: the overdue requests, the claims about to expire, the open
-    appeals by stage, the calls for help and the moderation queues (releases, cameras,
+    appeals by stage, the calls for help (the first LIST_SHOWN of each, and how many in all:
+    the rest are in each list's CSV file) and the moderation queues (releases, cameras,
     directory corrections: the oldest few of each, and how many wait)."""
-    appeals = list(selectors.open_appeals(campaign))
+    appeals = selectors.open_appeals(campaign)
+    by_stage = dict(
+        appeals.order_by()
+        .values_list("stage")
+        .annotate(count=Count("pk"))
+        .values_list("stage", "count")
+    )
+    expiring = selectors.claims_needing_attention(campaign, today)
+    help_wanted = selectors.help_wanted_rows(campaign, user, limit=LIST_SHOWN)
     waiting = moderation_waiting(campaign)
     return {
-        "overdue": overdue_rows(campaign, today),
-        "expiring": selectors.claims_needing_attention(campaign, today),
-        "appeals": appeals,
+        "overdue": overdue_rows(campaign, today, limit=LIST_SHOWN),
+        "overdue_count": selectors.overdue_requests(campaign, today).count(),
+        "expiring": expiring[:LIST_SHOWN],
+        "expiring_count": len(expiring),
+        "appeals": list(appeals[:LIST_SHOWN]),
+        "appeals_count": sum(by_stage.values()),
         "appeals_by_stage": [
-            {"stage": label, "count": sum(a.stage == stage for a in appeals)}
+            {"stage": label, "count": by_stage[stage]}
             for stage, label in Stage.choices
-            if any(a.stage == stage for a in appeals)
+            if by_stage.get(stage)
         ],
-        "help_wanted": selectors.help_wanted_rows(campaign, user),
+        "help_wanted": help_wanted,
+        "help_wanted_count": selectors.open_calls_for_help(campaign).count(),
         "releases": list(waiting["releases"][:QUEUE_SHOWN]),
         "releases_count": waiting["releases"].count(),
         "cameras": list(waiting["cameras"][:QUEUE_SHOWN]),

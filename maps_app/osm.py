@@ -10,12 +10,16 @@ the ODbL (docs/maps.md says what that obliges us to do).
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from django.db import transaction
+from django.utils import timezone
 
 from requests_app.exports import safe_cell
 from requests_app.models import PoliceService
@@ -23,7 +27,8 @@ from requests_app.models.directory import search_key
 
 from . import geo, selectors
 from .models import CameraLocation, CameraRevision
-from .services import camera_snapshot, revision_record
+from .services import camera_revision, camera_snapshot
+from .signals import changed_in_bulk
 
 # manufacturer tag (lower case, any part of it) -> our vendor code
 MANUFACTURERS = [
@@ -64,7 +69,7 @@ class OsmFileError(ValueError):
     """The file is not an Overpass JSON export."""
 
 
-@dataclass
+@dataclass(slots=True)
 class OsmCamera:
     osm_type: str
     osm_id: int
@@ -157,20 +162,42 @@ def _position(element: dict, nodes: dict[int, tuple[float, float]]) -> tuple[flo
     return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
 
 
-def parse_overpass(data) -> tuple[list[OsmCamera], list[tuple[str, str]]]:
-    """The ALPR cameras in an Overpass JSON export, and the elements skipped with why."""
+@dataclass(frozen=True)
+class OverpassExport:
+    """An export's elements, read as many times as needed: from the decoded JSON, or from a
+    file's text one element at a time (`load_file`: a 150,000-camera export is 50 MB of
+    text, and about five times that decoded at once)."""
+
+    elements: Callable[[], Iterable]
+
+
+def _export(data) -> OverpassExport:
+    if isinstance(data, OverpassExport):
+        return data
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
         raise OsmFileError('not an Overpass JSON export: no list of "elements"')
-    elements = data["elements"]
+    return OverpassExport(lambda: data["elements"])
+
+
+def parse_overpass(data) -> tuple[list[OsmCamera], list[tuple[str, str]]]:
+    """The ALPR cameras in an Overpass JSON export, and the elements skipped with why."""
+    skipped: list[tuple[str, str]] = []
+    cameras = list(_read(_export(data), skipped))
+    return cameras, skipped
+
+
+def _read(export: OverpassExport, skipped: list[tuple[str, str]]) -> Iterator[OsmCamera]:
+    """The ALPR cameras of an export, one at a time, adding the elements skipped with why to
+    `skipped`. A first reading gathers the nodes' points (a way's nodes may come after it),
+    and so finds a file that is not valid JSON before any camera is given."""
     nodes: dict[int, tuple[float, float]] = {}
-    for element in elements:
+    for element in export.elements():
         if isinstance(element, dict) and element.get("type") == "node":
             lat, lon = _float(element.get("lat")), _float(element.get("lon"))
             if _valid_id(element.get("id")) and lat is not None and lon is not None:
                 nodes[element["id"]] = (lat, lon)
-    cameras, skipped = [], []
     seen = set()
-    for index, element in enumerate(elements):
+    for index, element in enumerate(export.elements()):
         if not isinstance(element, dict):
             skipped.append((f"element {index + 1}", "not a JSON object"))
             continue
@@ -221,20 +248,17 @@ def parse_overpass(data) -> tuple[list[OsmCamera], list[tuple[str, str]]]:
         mount = MOUNTS.get(raw_mount, "other" if raw_mount else "")
         if raw_mount and raw_mount not in MOUNTS:
             warnings.append(f"camera:mount={raw_mount} kept as 'other'")
-        cameras.append(
-            OsmCamera(
-                osm_type=kind,
-                osm_id=osm_id,
-                latitude=Decimal(f"{latitude:.6f}"),
-                longitude=Decimal(f"{longitude:.6f}"),
-                tags=tags,
-                directions=directions,
-                vendor=vendor_from(tags),
-                mount=mount,
-                warnings=warnings,
-            )
+        yield OsmCamera(
+            osm_type=kind,
+            osm_id=osm_id,
+            latitude=Decimal(f"{latitude:.6f}"),
+            longitude=Decimal(f"{longitude:.6f}"),
+            tags=tags,
+            directions=directions,
+            vendor=vendor_from(tags),
+            mount=mount,
+            warnings=warnings,
         )
-    return cameras, skipped
 
 
 def _operator_service(operator: str, services: dict[str, PoliceService]) -> PoliceService | None:
@@ -251,82 +275,144 @@ def _service_index() -> dict[str, PoliceService]:
     return index
 
 
+# Cameras written per round trip: few enough for SQLite's limit on query parameters.
+IMPORT_BATCH = 500
+
+
 def osm_import(
     data,
     *,
     status: str = CameraLocation.Status.APPROVED,
     by=None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> OsmImportReport:
     """Upsert cameras by OSM element, all or nothing; malformed elements are skipped and reported.
 
-    A camera already known keeps its moderation status (a rejected one stays rejected).
+    `data` is the decoded export or `load_file`'s. A camera already known keeps its
+    moderation status (a rejected one stays rejected). The cameras are read and written in
+    batches with their revisions, and the map's data is marked changed once at the end: an
+    export of 150,000 cameras takes minutes, not hours, and little memory.
     """
-    cameras, skipped = parse_overpass(data)
-    report = OsmImportReport(total=len(cameras) + len(skipped), skipped=skipped)
-    services = _service_index()
+    report = OsmImportReport()
+    cameras = _read(_export(data), report.skipped)
+    importer = _Importer(status=status, by=by, report=report)
     with transaction.atomic():
-        for done, found in enumerate(cameras, start=1):
-            ref = f"{found.osm_type} {found.osm_id}"
-            for warning in found.warnings:
-                report.warnings.append((ref, warning))
-            operator = found.tags.get("operator", "")
-            service = _operator_service(operator, services)
-            if operator and service is None:
-                report.warnings.append((ref, f"operator “{operator}” is not in the directory"))
-            values = {
-                "latitude": found.latitude,
-                "longitude": found.longitude,
-                "directions": found.directions,
-                "vendor": found.vendor,
-                "mount": found.mount,
-                "kind": CameraLocation.Kind.TRAILER
-                if found.mount == "trailer"
-                else CameraLocation.Kind.FIXED,
-                "osm_tags": found.tags,
-            }
-            camera = (
-                CameraLocation.objects.select_for_update()
-                .filter(osm_type=found.osm_type, osm_id=found.osm_id)
-                .first()
-            )
-            matched = service is not None
-            if camera is None:
-                notes = [f"operator={operator}"] if operator and not matched else []
-                if service is None:
-                    attribution = selectors.suggest_service(found.latitude, found.longitude)
-                    service = attribution.service
-                    if service is not None:
-                        notes.append(f"Attributed to {service.name_en}: {attribution.reason}")
-                camera = CameraLocation.objects.create(
-                    **values,
-                    police_service=service,
-                    source=CameraLocation.Source.OSM,
-                    osm_type=found.osm_type,
-                    osm_id=found.osm_id,
-                    confidence=CameraLocation.Confidence.LIKELY,
-                    status=status,
-                    submitted_by=by,
-                    notes="\n".join(notes),
-                )
-                revision_record(camera, CameraRevision.Action.IMPORTED, by=by)
-                report.created += 1
-            else:
-                before = camera_snapshot(camera)
-                for name, value in values.items():
-                    setattr(camera, name, value)
-                if service is not None:
-                    camera.police_service = service
-                camera.full_clean(exclude=["photo", "source_url"])
-                if camera_snapshot(camera) == before and camera.osm_tags == found.tags:
-                    report.unchanged += 1
-                else:
-                    camera.save()
-                    revision_record(camera, CameraRevision.Action.IMPORTED, by=by)
-                    report.updated += 1
+        while batch := list(islice(cameras, IMPORT_BATCH)):
+            importer.write(batch)
             if progress:
-                progress(done, len(cameras))
+                progress(report.created + report.updated + report.unchanged)
+        if report.created or report.updated:
+            changed_in_bulk(CameraLocation)
+    report.total = report.created + report.updated + report.unchanged + len(report.skipped)
     return report
+
+
+class _Importer:
+    """Writes one batch of an import at a time, with what every batch shares: the directory's
+    names and the attribution data, read once."""
+
+    def __init__(self, *, status: str, by, report: OsmImportReport):
+        self.status, self.by, self.report = status, by, report
+        self.services = _service_index()
+        self.operators: dict[str, PoliceService | None] = {}
+        self.attributor = selectors.Attributor()
+
+    def write(self, batch: list[OsmCamera]) -> None:
+        known = {
+            (camera.osm_type, camera.osm_id): camera
+            for camera in CameraLocation.objects.select_for_update().filter(
+                # Both columns, so the lookup uses the index of OSM elements.
+                osm_type__in={found.osm_type for found in batch},
+                osm_id__in=[found.osm_id for found in batch],
+            )
+        }
+        created, updated = [], []
+        for found in batch:
+            camera = self._camera(found, known.get((found.osm_type, found.osm_id)))
+            if camera is None:
+                self.report.unchanged += 1
+            elif camera.pk is None:
+                created.append(camera)
+            else:
+                updated.append(camera)
+        CameraLocation.objects.bulk_create(created)
+        if updated:
+            CameraLocation.objects.bulk_update(updated, [*_IMPORTED_FIELDS, "updated_at"])
+        CameraRevision.objects.bulk_create(
+            camera_revision(camera, CameraRevision.Action.IMPORTED, by=self.by)
+            for camera in [*created, *updated]
+        )
+        self.report.created += len(created)
+        self.report.updated += len(updated)
+
+    def _camera(self, found: OsmCamera, camera: CameraLocation | None) -> CameraLocation | None:
+        """The camera to write for an element (new, or known and changed), or None when the
+        known camera is unchanged."""
+        ref = f"{found.osm_type} {found.osm_id}"
+        for warning in found.warnings:
+            self.report.warnings.append((ref, warning))
+        operator = found.tags.get("operator", "")
+        if operator not in self.operators:  # thousands of cameras name the same few
+            self.operators[operator] = _operator_service(operator, self.services)
+        service = self.operators[operator]
+        if operator and service is None:
+            self.report.warnings.append((ref, f"operator “{operator}” is not in the directory"))
+        values = {
+            "latitude": found.latitude,
+            "longitude": found.longitude,
+            "directions": found.directions,
+            "vendor": found.vendor,
+            "mount": found.mount,
+            "kind": CameraLocation.Kind.TRAILER
+            if found.mount == "trailer"
+            else CameraLocation.Kind.FIXED,
+            "osm_tags": found.tags,
+        }
+        if camera is None:
+            notes = [f"operator={operator}"] if operator and service is None else []
+            if service is None:
+                attribution = self.attributor.suggest(found.latitude, found.longitude)
+                service = attribution.service
+                if service is not None:
+                    notes.append(f"Attributed to {service.name_en}: {attribution.reason}")
+            return CameraLocation(
+                **values,
+                police_service=service,
+                source=CameraLocation.Source.OSM,
+                osm_type=found.osm_type,
+                osm_id=found.osm_id,
+                confidence=CameraLocation.Confidence.LIKELY,
+                status=self.status,
+                submitted_by=self.by,
+                notes="\n".join(notes),
+            )
+        before = camera_snapshot(camera)
+        for name, value in values.items():
+            setattr(camera, name, value)
+        if service is not None:
+            camera.police_service = service
+        # The fields' own checks (ranges, choices, directions); the database checks the
+        # constraints when the batch is written, which rolls the whole import back.
+        camera.full_clean(
+            exclude=["photo", "source_url"], validate_unique=False, validate_constraints=False
+        )
+        if camera_snapshot(camera) == before and camera.osm_tags == found.tags:
+            return None
+        camera.updated_at = timezone.now()  # bulk_update does not set auto_now fields
+        return camera
+
+
+# What an import sets on a camera it already knows.
+_IMPORTED_FIELDS = [
+    "latitude",
+    "longitude",
+    "directions",
+    "vendor",
+    "mount",
+    "kind",
+    "osm_tags",
+    "police_service",
+]
 
 
 # --- Exports ---------------------------------------------------------------------------------
@@ -466,13 +552,82 @@ def cameras_to_osm_xml(cameras: Iterable[CameraLocation]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def load_file(path) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        try:
-            return json.load(handle)
-        except UnicodeDecodeError as error:
-            raise OsmFileError(f"not UTF-8 text: {error}") from None
-        except RecursionError:
-            raise OsmFileError("nested too deeply to be an Overpass export") from None
-        except ValueError as error:  # bad JSON, or a number too long to read
-            raise OsmFileError(f"not valid JSON: {error}") from None
+def load_file(path) -> OverpassExport | dict:
+    """An Overpass export file. An object's "elements" are read from the text one element at
+    a time (`OverpassExport`); anything else is decoded at once, to say what is wrong."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as error:
+        raise OsmFileError(f"not UTF-8 text: {error}") from None
+    if text[_WHITESPACE.match(text).end() :][:1] == "{":
+        # Read twice by the import (`_read`), which refuses a file that is not valid JSON
+        # before it writes anything.
+        return OverpassExport(lambda: _elements_of(text))
+    with _json_errors():
+        return json.loads(text)
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+@contextmanager
+def _json_errors():
+    try:
+        yield
+    except OsmFileError:
+        raise
+    except RecursionError:
+        raise OsmFileError("nested too deeply to be an Overpass export") from None
+    except ValueError as error:  # bad JSON, or a number too long to read
+        raise OsmFileError(f"not valid JSON: {error}") from None
+
+
+def _elements_of(text: str) -> Iterator:
+    """Each value of the "elements" list of the JSON object `text`, decoded one at a time
+    (the object's other members are decoded and dropped)."""
+    decoder = json.JSONDecoder()
+
+    def skip(position: int) -> int:
+        return _WHITESPACE.match(text, position).end()
+
+    def expect(position: int, *characters: str):
+        """The character at `position`, which must be one of these (else the JSON is bad)."""
+        found = text[position : position + 1]
+        if found not in characters:
+            raise OsmFileError(f"not valid JSON: expected {' or '.join(characters)} at {position}")
+        return found
+
+    with _json_errors():
+        found = False
+        position = skip(0)
+        expect(position, "{")
+        position = skip(position + 1)
+        closed = text.startswith("}", position)
+        while not closed:
+            expect(position, '"')
+            key, position = decoder.raw_decode(text, position)
+            position = skip(position)
+            expect(position, ":")
+            position = skip(position + 1)
+            if key == "elements" and text.startswith("[", position):
+                found = True
+                position = skip(position + 1)
+                listed = text.startswith("]", position)
+                while not listed:
+                    element, position = decoder.raw_decode(text, position)
+                    yield element
+                    position = skip(position)
+                    listed = expect(position, ",", "]") == "]"
+                    position = skip(position + 1) if not listed else position
+                position += 1
+            else:
+                found = found and key != "elements"  # a later "elements" replaces it
+                _value, position = decoder.raw_decode(text, position)
+            position = skip(position)
+            closed = expect(position, ",", "}") == "}"
+            position = skip(position + 1) if not closed else position
+        if skip(position + 1) != len(text):
+            raise OsmFileError(f"not valid JSON: extra data at {position + 1}")
+    if not found:
+        raise OsmFileError('not an Overpass JSON export: no list of "elements"')

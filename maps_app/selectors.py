@@ -5,7 +5,9 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from requests_app.models import (
 from requests_app.selectors import TargetStatus
 
 from . import geo
+from .cache import cached_value
 from .clustering import CameraView
 from .models import CameraLocation, ProvinceBoundary, ServiceArea
 
@@ -64,18 +67,23 @@ def findings_by_service(campaign: Campaign) -> dict[int, dict]:
 
 
 def counters(campaign: Campaign | None) -> dict:
-    """The map's headline figures, all public."""
-    cameras = CameraLocation.objects.public(demo=bool(campaign and campaign.is_demo)).count()
-    if campaign is None:
-        return {"services": 0, "covered": 0, "filed": 0, "releases": 0, "cameras": cameras}
-    coverage = requests_selectors.coverage_by_province(campaign)
-    return {
-        "services": sum(row["services"] for row in coverage),
-        "covered": sum(row["covered"] for row in coverage),
-        "filed": AccessRequest.objects.filed().filter(campaign=campaign).count(),
-        "releases": Release.objects.approved().filter(request__campaign=campaign).count(),
-        "cameras": cameras,
-    }
+    """The map's headline figures, all public; cached until the data changes (every view of
+    the map shows them, and the statuses behind "covered" read every request)."""
+
+    def build():
+        cameras = CameraLocation.objects.public(demo=bool(campaign and campaign.is_demo)).count()
+        if campaign is None:
+            return {"services": 0, "covered": 0, "filed": 0, "releases": 0, "cameras": cameras}
+        coverage = requests_selectors.coverage_by_province(campaign)
+        return {
+            "services": sum(row["services"] for row in coverage),
+            "covered": sum(row["covered"] for row in coverage),
+            "filed": AccessRequest.objects.filed().filter(campaign=campaign).count(),
+            "releases": Release.objects.approved().filter(request__campaign=campaign).count(),
+            "cameras": cameras,
+        }
+
+    return cached_value("map-counters", {"campaign": campaign.pk if campaign else None}, build)
 
 
 def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
@@ -368,26 +376,12 @@ def _area_index(areas: QuerySet, key: str) -> geo.AreaIndex:
 def province_at(latitude: float, longitude: float) -> str:
     """The province or territory holding a point; the nearest within ~5 km on the coast.
     Where boundaries overlap, the first by code."""
-    latitude, longitude = float(latitude), float(longitude)
-    index = _area_index(ProvinceBoundary.objects.order_by("code"), "code")
-    holding = index.holding(latitude, longitude)
-    if holding:
-        return holding[0][0]
-    return index.nearest(latitude, longitude, within=0.05) or ""
+    return Attributor().province_at(latitude, longitude)
 
 
 def area_service_at(latitude: float, longitude: float) -> PoliceService | None:
     """The active police service whose imported area holds the point (the smallest if nested)."""
-    latitude, longitude = float(latitude), float(longitude)
-    index = _area_index(ServiceArea.objects.order_by("pk"), "police_service_id")
-    holding = index.holding(latitude, longitude)
-    if not holding:
-        return None
-    active = PoliceService.objects.filter(active=True).in_bulk([pk for pk, _area in holding])
-    in_force = [(pk, area) for pk, area in holding if pk in active]
-    if not in_force:
-        return None
-    return active[min(in_force, key=lambda pair: pair[1].area)[0]]
+    return Attributor().area_service_at(latitude, longitude)
 
 
 # A point counts as in a municipality up to this many times the radius of a circle of the
@@ -424,33 +418,127 @@ class Attribution:
         return ""
 
 
-def _size_distance(municipality: Municipality, latitude: float, longitude: float) -> float:
-    """Distance from the municipality's point in multiples of its radius, so a point 6 km
-    from a small city's centre and 6 km from a large township's goes to the township."""
-    km = (
-        geo.distance_m(
-            latitude, longitude, float(municipality.latitude), float(municipality.longitude)
+class _Places:
+    """Municipalities as arrays, so the distances from a point to all of them are computed
+    at once (an import asks for thousands of points)."""
+
+    def __init__(self, municipalities: list[Municipality]):
+        self.municipalities = sorted(municipalities, key=lambda m: m.pk)
+        self.latitudes = np.radians([float(m.latitude) for m in self.municipalities])
+        self.longitudes = np.radians([float(m.longitude) for m in self.municipalities])
+        areas = np.array([float(m.land_area_km2 or 0) for m in self.municipalities])
+        self.radii_km = np.where(areas > 0, np.sqrt(areas / math.pi), DEFAULT_RADIUS_KM)
+
+    def distances_m(self, latitude: float, longitude: float):
+        """geo.distance_m from the point to each municipality."""
+        p1 = math.radians(latitude)
+        dp = self.latitudes - p1
+        dl = self.longitudes - math.radians(longitude)
+        a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(self.latitudes) * np.sin(dl / 2) ** 2
+        return 2 * geo.EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+    def nearest(self, latitude: float, longitude: float, *, size_weighted: bool = False):
+        """The nearest municipality and its distance (in metres, or in multiples of its
+        radius when size-weighted); the lowest id on a tie."""
+        if not self.municipalities:
+            return None, math.inf
+        distances = self.distances_m(latitude, longitude)
+        if size_weighted:
+            distances = distances / 1000 / self.radii_km
+        best = int(np.argmin(distances))  # the first minimum: the lowest id
+        return self.municipalities[best], float(distances[best])
+
+
+class Attributor:
+    """`suggest_service` for many points: the areas, municipalities and police of
+    jurisdiction are read once (an import of thousands of cameras asks for each)."""
+
+    def __init__(self):
+        self._services: dict[int, PoliceService | None] = {}
+
+    @cached_property
+    def _areas(self) -> geo.AreaIndex:
+        return _area_index(ServiceArea.objects.order_by("pk"), "police_service_id")
+
+    @cached_property
+    def _provinces(self) -> geo.AreaIndex:
+        return _area_index(ProvinceBoundary.objects.order_by("code"), "code")
+
+    @cached_property
+    def _municipalities(self) -> list[Municipality]:
+        return list(
+            Municipality.objects.select_related("policed_by").only(
+                "pk",
+                "name",
+                "name_fr",
+                "province",
+                "latitude",
+                "longitude",
+                "land_area_km2",
+                "policed_by",
+            )
         )
-        / 1000
-    )
-    area = float(municipality.land_area_km2 or 0)
-    radius = math.sqrt(area / math.pi) if area else DEFAULT_RADIUS_KM
-    return km / radius
 
+    @cached_property
+    def _everywhere(self) -> _Places:
+        return _Places(self._municipalities)
 
-def municipality_at(latitude: float, longitude: float, province: str) -> Municipality | None:
-    """The municipality of the province that holds the point or is nearest to it (by
-    size-weighted distance, within MUNICIPALITY_REACH), policed by an active service."""
-    candidates = Municipality.objects.filter(
-        province=province, policed_by__active=True
-    ).select_related("policed_by")
-    ranked = sorted(
-        ((_size_distance(m, latitude, longitude), m.pk, m) for m in candidates),
-        key=lambda item: item[:2],
-    )
-    if ranked and ranked[0][0] <= MUNICIPALITY_REACH:
-        return ranked[0][2]
-    return None
+    @cached_property
+    def _policed(self) -> dict[str, _Places]:
+        """Per province, the municipalities policed by an active service."""
+        by_province = defaultdict(list)
+        for municipality in self._municipalities:
+            if municipality.policed_by.active:
+                by_province[municipality.province].append(municipality)
+        return {province: _Places(found) for province, found in by_province.items()}
+
+    @cached_property
+    def _police(self) -> dict[str, PoliceService]:
+        """Per province, its police of jurisdiction (one at most, a constraint says)."""
+        police = PoliceService.objects.filter(police_of_jurisdiction=True, active=True)
+        return {service.province: service for service in police}
+
+    def area_service_at(self, latitude: float, longitude: float) -> PoliceService | None:
+        holding = self._areas.holding(float(latitude), float(longitude))
+        missing = [pk for pk, _area in holding if pk not in self._services]
+        if missing:
+            active = PoliceService.objects.filter(active=True).in_bulk(missing)
+            self._services.update({pk: active.get(pk) for pk in missing})
+        in_force = [(pk, area) for pk, area in holding if self._services[pk] is not None]
+        if not in_force:
+            return None
+        return self._services[min(in_force, key=lambda pair: pair[1].area)[0]]
+
+    def province_at(self, latitude: float, longitude: float) -> str:
+        latitude, longitude = float(latitude), float(longitude)
+        holding = self._provinces.holding(latitude, longitude)
+        if holding:
+            return holding[0][0]
+        return self._provinces.nearest(latitude, longitude, within=0.05) or ""
+
+    def municipality_at(
+        self, latitude: float, longitude: float, province: str
+    ) -> Municipality | None:
+        places = self._policed.get(province)
+        if places is None:
+            return None
+        municipality, reach = places.nearest(latitude, longitude, size_weighted=True)
+        return municipality if reach <= MUNICIPALITY_REACH else None
+
+    def suggest(self, latitude: float, longitude: float) -> Attribution:
+        latitude, longitude = float(latitude), float(longitude)
+        service = self.area_service_at(latitude, longitude)
+        if service:
+            return Attribution(service, "area")
+        province = self.province_at(latitude, longitude)
+        if not province:  # offshore, or no boundary loaded: the nearest place's province
+            nearest, _distance = self._everywhere.nearest(latitude, longitude)
+            province = nearest.province if nearest else ""
+        municipality = self.municipality_at(latitude, longitude, province)
+        if municipality:
+            return Attribution(municipality.policed_by, "municipality", municipality)
+        police = self._police.get(province)
+        return Attribution(police, "jurisdiction") if police else Attribution(None, "")
 
 
 def suggest_service(latitude: float, longitude: float) -> Attribution:
@@ -460,29 +548,10 @@ def suggest_service(latitude: float, longitude: float) -> Attribution:
     2. else the service policing the municipality of the province that holds the point or
        is nearest to it (a nearer headquarters of another service never counts);
     3. else the province's police of jurisdiction (OPP, SQ, RCMP division).
+
+    Many points at once: `Attributor().suggest` for each.
     """
-    latitude, longitude = float(latitude), float(longitude)
-    service = area_service_at(latitude, longitude)
-    if service:
-        return Attribution(service, "area")
-    province = province_at(latitude, longitude) or _province_of_nearest_place(latitude, longitude)
-    municipality = municipality_at(latitude, longitude, province)
-    if municipality:
-        return Attribution(municipality.policed_by, "municipality", municipality)
-    police = PoliceService.objects.filter(
-        province=province, police_of_jurisdiction=True, active=True
-    ).first()
-    return Attribution(police, "jurisdiction") if police else Attribution(None, "")
-
-
-def _province_of_nearest_place(latitude: float, longitude: float) -> str:
-    """Where no province boundary holds the point (offshore, or none loaded)."""
-    nearest = min(
-        Municipality.objects.only("province", "latitude", "longitude"),
-        key=lambda m: geo.distance_m(latitude, longitude, float(m.latitude), float(m.longitude)),
-        default=None,
-    )
-    return nearest.province if nearest else ""
+    return Attributor().suggest(latitude, longitude)
 
 
 # --- Drawn maps -------------------------------------------------------------------------------
@@ -493,7 +562,6 @@ OUTLINE_WIDTH = 600
 def province_outlines() -> dict:
     """The provinces and territories as SVG path data (their coarsest stored shapes), for maps
     the site draws itself (`/stats/`); cached until a boundary changes."""
-    from .cache import cached_value
 
     def build():
         boundaries = ProvinceBoundary.objects.values_list("code", "simplified")

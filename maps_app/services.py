@@ -108,10 +108,15 @@ def camera_snapshot(camera: CameraLocation) -> dict:
     return data
 
 
-def revision_record(camera: CameraLocation, action: str, *, by=None, reason: str = "") -> None:
-    CameraRevision.objects.create(
+def camera_revision(camera: CameraLocation, action: str, *, by=None, reason: str = ""):
+    """The revision a change to the camera writes (unsaved, so an import can write many at once)."""
+    return CameraRevision(
         camera=camera, action=action, data=camera_snapshot(camera), reason=reason, by=by
     )
+
+
+def revision_record(camera: CameraLocation, action: str, *, by=None, reason: str = "") -> None:
+    camera_revision(camera, action, by=by, reason=reason).save()
 
 
 def _check_source(

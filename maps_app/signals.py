@@ -46,6 +46,12 @@ def _changed(sender, **kwargs):
     transaction.on_commit(data_changed, robust=True)
 
 
+def changed_in_bulk(model) -> None:
+    """What saving a row of `model` sets off, once for rows written in bulk (`bulk_create` and
+    `bulk_update` send no signals), as the OSM import does."""
+    _changed(sender=model)
+
+
 def connect() -> None:
     for model in WATCHED:
         post_save.connect(_changed, sender=model, dispatch_uid=f"maps-{model.__name__}-save")

@@ -6,8 +6,20 @@ from statistics import median
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Concat, TruncWeek
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +51,13 @@ from .models.appeals import Outcome, Stage
 from .models.directory import Province, in_language, search_key
 from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
+
+
+def by_pk(rows: QuerySet) -> QuerySet:
+    """The same rows, chosen by their ids in a subquery. Lists that join a campaign's requests
+    for their details (`select_related`) use it: SQLite, which keeps no statistics, would
+    otherwise read every request of the campaign to find the few rows listed."""
+    return rows.model._default_manager.filter(pk__in=rows.values("pk"))
 
 
 def _search_words(query: str) -> list[str]:
@@ -112,9 +131,11 @@ def places_policed(services, query: str) -> dict[int, list[str]]:
 def directory_rows(services, campaign: Campaign | None, user, query: str = "") -> list[dict]:
     """The directory's rows: each service with its status in the campaign, whether this
     viewer may claim it from the list, and the searched municipalities it polices."""
-    statuses = target_statuses(campaign) if campaign else {}
+    services = list(services)
+    ids = [service.pk for service in services]
+    statuses = target_statuses(campaign, ids) if campaign else {}
     places = places_policed(services, query) if query else {}
-    appeals = appeal_states(campaign) if campaign else {}
+    appeals = appeal_states(campaign, ids) if campaign else {}
     labels = dict(TargetStatus.choices)
     rows = []
     for service in services:
@@ -524,8 +545,7 @@ def open_appeals(campaign: Campaign) -> QuerySet[Appeal]:
         output_field=models.IntegerField(),
     )
     return (
-        Appeal.objects.open()
-        .filter(request__campaign=campaign)
+        by_pk(Appeal.objects.open().filter(request__campaign=campaign))
         .select_related("request__police_service", "request__volunteer")
         .order_by(order, "file_by", "pk")
     )
@@ -642,65 +662,96 @@ def public_findings(campaign: Campaign | None = None) -> QuerySet[Finding]:
 
 
 FINDING_COLUMNS = list(FindingField)
+# Services per query when the findings CSV is written.
+CSV_BATCH = 500
 
 
-def findings_table(
+def findings_services(
     campaign: Campaign, *, province: str = "", vendor: str = "", sort: str = ""
-) -> list[dict]:
-    """One row per police service with public findings, each cell the finding itself."""
-    rows: dict[int, dict] = {}
-    for finding in public_findings(campaign):
-        service = finding.police_service
-        row = rows.setdefault(service.pk, {"service": service, "cells": {}})
-        row["cells"][finding.field] = finding
-    result = list(rows.values())
+) -> QuerySet[PoliceService]:
+    """The police services with public findings, as the findings table lists them: in a
+    province, naming a vendor, sorted by a fact's value (`sort`, "-" first for the largest
+    first; blanks last either way, ties by name), else by province and name. In SQL, so a
+    page of the table reads only its own rows."""
+    published = public_findings(campaign).filter(police_service=OuterRef("pk"))
+    services = PoliceService.objects.filter(Exists(published))
     if province:
-        result = [r for r in result if r["service"].province == province]
+        services = services.filter(province=province)
     if vendor:
-        result = [
-            r
-            for r in result
-            if FindingField.VENDORS in r["cells"]
-            and vendor in r["cells"][FindingField.VENDORS].value
-        ]
-    descending = sort.startswith("-")
+        # The vendors fact is a ;-separated list: the vendor is one of its items.
+        listed = published.filter(field=FindingField.VENDORS).annotate(
+            items=Concat(Value(";"), "text", Value(";"), output_field=models.TextField())
+        )
+        services = services.filter(Exists(listed.filter(items__contains=f";{vendor};")))
     key = sort.lstrip("-")
-    if key in FindingField.values:
-
-        def sort_key(row):
-            finding = row["cells"].get(key)
-            value = finding.value if finding else None
-            if isinstance(value, list):
-                value = ",".join(value)
-            return (value is None, value if value is not None else 0)
-
-        result.sort(key=sort_key, reverse=descending)
-        if descending:  # keep blanks last either way
-            result.sort(key=lambda row: row["cells"].get(key) is None)
-    else:
-        result.sort(key=lambda row: (row["service"].province, row["service"].name_en))
-    return result
+    if key not in FindingField.values:
+        return services.order_by("province", "name_en")
+    value = published.filter(field=key).values(Finding.value_column(key))[:1]
+    sorted_by = F("sorted_by")
+    first = (
+        sorted_by.desc(nulls_last=True) if sort.startswith("-") else sorted_by.asc(nulls_last=True)
+    )
+    return services.annotate(sorted_by=Subquery(value)).order_by(first, "name_en", "pk")
 
 
-def findings_totals(rows: list[dict]) -> dict:
-    """Services with ALPR confirmed, cameras, vehicles and median retention."""
+def findings_rows(campaign: Campaign, services) -> list[dict]:
+    """The findings table's rows for these services (a page of `findings_services`), in their
+    order: each service and its facts in FINDING_COLUMNS order, each the words shown and the
+    address of the release page it comes from (`words`, `url`), or None."""
+    services = list(services)
+    release_url = Release.url_pattern()  # one reverse() for the whole table
+    facts: dict[int, dict[str, dict]] = {pk: {} for pk in [s.pk for s in services]}
+    for service_id, field, number, day, text, release_id, page in (
+        public_findings(campaign)
+        .filter(police_service__in=services)
+        .values_list("police_service_id", "field", "number", "day", "text", "release_id", "page")
+    ):
+        facts[service_id][field] = {
+            "words": Finding.words_for(field, Finding.value_of(field, number, day, text)),
+            "url": Finding.cited_at(release_url.format(pk=release_id), page),
+        }
+    return [
+        {
+            "service": service,
+            "cells": [facts[service.pk].get(column.value) for column in FINDING_COLUMNS],
+        }
+        for service in services
+    ]
+
+
+def findings_totals(campaign: Campaign, services: QuerySet[PoliceService] | None = None) -> dict:
+    """Over the services with public findings (or these, `findings_services` filtered):
+    how many, those with ALPR confirmed, cameras, vehicles and median retention."""
+    if services is None:
+        services = findings_services(campaign)
+    wanted = [
+        FindingField.VENDORS,
+        FindingField.FIXED_CAMERAS,
+        FindingField.MOBILE_UNITS,
+        FindingField.RETENTION_HITS_DAYS,
+        FindingField.RETENTION_NON_HITS_DAYS,
+    ]
+    facts: dict[int, dict] = {}
+    for service_id, field, number, text in (
+        public_findings(campaign)
+        .filter(police_service__in=services.order_by().values("pk"), field__in=wanted)
+        .values_list("police_service_id", "field", "number", "text")
+    ):
+        facts.setdefault(service_id, {})[field] = Finding.value_of(field, number, None, text)
 
     def values(field):
-        return [r["cells"][field].value for r in rows if field in r["cells"]]
+        return [found[field] for found in facts.values() if field in found]
 
     confirmed = [
-        r
-        for r in rows
-        if r["cells"].get(FindingField.VENDORS)
-        or any(
-            (r["cells"].get(f) and r["cells"][f].value)
-            for f in (FindingField.FIXED_CAMERAS, FindingField.MOBILE_UNITS)
-        )
+        found
+        for found in facts.values()
+        if FindingField.VENDORS in found
+        or any(found.get(f) for f in (FindingField.FIXED_CAMERAS, FindingField.MOBILE_UNITS))
     ]
     hits = values(FindingField.RETENTION_HITS_DAYS)
     non_hits = values(FindingField.RETENTION_NON_HITS_DAYS)
     return {
-        "services": len(rows),
+        "services": services.count(),
         "alpr_confirmed": len(confirmed),
         "fixed_cameras": sum(values(FindingField.FIXED_CAMERAS)),
         "mobile_units": sum(values(FindingField.MOBILE_UNITS)),
@@ -739,17 +790,19 @@ def findings_csv(campaign: Campaign | None, *, base_url: str) -> tuple[list[str]
         "province",
         *[f for column in columns for f in (column.value, f"{column.value}_source")],
     ]
-    rows = []
-    for row in findings_table(campaign) if campaign else []:
-        service = row["service"]
-        cells = []
-        for column in columns:
-            finding = row["cells"].get(column.value)
-            cells += (
-                [finding.display_value(), base_url + finding.source_url()] if finding else ["", ""]
-            )
-        rows.append([campaign.slug, service.name_en, service.slug, service.province, *cells])
-    return header, rows
+
+    def rows():
+        services = findings_services(campaign)
+        # A few hundred services at a time: the file holds them all, the memory a batch.
+        for start in range(0, services.count(), CSV_BATCH):
+            for row in findings_rows(campaign, services[start : start + CSV_BATCH]):
+                service = row["service"]
+                cells = []
+                for cell in row["cells"]:
+                    cells += [cell["words"], base_url + cell["url"]] if cell else ["", ""]
+                yield [campaign.slug, service.name_en, service.slug, service.province, *cells]
+
+    return header, rows() if campaign else []
 
 
 def release_permissions(release: Release, user) -> dict:
@@ -879,13 +932,17 @@ def service_coordination(service: PoliceService, claim: Claim | None, user) -> d
     }
 
 
-def help_wanted_rows(campaign: Campaign, user) -> list[dict]:
-    """The open calls for help of a campaign, newest first, with only public facts, and
+def open_calls_for_help(campaign: Campaign) -> QuerySet[HelpWanted]:
+    return HelpWanted.objects.filter(closed_at__isnull=True, request__campaign=campaign)
+
+
+def help_wanted_rows(campaign: Campaign, user, limit: int | None = None) -> list[dict]:
+    """The open calls for help of a campaign (the newest `limit`), with only public facts, and
     whether this viewer can offer to help (the claim's own offer flow) or claim the target."""
     calls = list(
-        HelpWanted.objects.filter(closed_at__isnull=True, request__campaign=campaign)
+        by_pk(open_calls_for_help(campaign))
         .select_related("request__police_service", "appeal")
-        .order_by("-created_at")
+        .order_by("-created_at")[:limit]
     )
     claims = {
         claim.police_service_id: claim

@@ -137,6 +137,14 @@ class Release(models.Model):
     def get_absolute_url(self):
         return reverse("requests_app:release", kwargs={"pk": self.pk})
 
+    @staticmethod
+    def url_pattern() -> str:
+        """A release page's address with "{pk}" for its id: one reverse() for a whole table."""
+        placeholder = 987654321
+        return reverse("requests_app:release", kwargs={"pk": placeholder}).replace(
+            str(placeholder), "{pk}"
+        )
+
     @property
     def is_public(self) -> bool:
         return self.moderation == self.Moderation.APPROVED
@@ -250,34 +258,54 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.police_service}: {self.get_field_display()}"
 
+    @staticmethod
+    def value_column(field: str) -> str:
+        """The column holding a fact's value (what the findings table sorts by)."""
+        if field in COUNT_FIELDS or field in MONEY_FIELDS:
+            return "number"
+        return "day" if field in DATE_FIELDS else "text"
+
     @property
     def value(self):
-        if self.field in COUNT_FIELDS:
-            return int(self.number) if self.number is not None else None
-        if self.field in MONEY_FIELDS:
-            return self.number
-        if self.field in DATE_FIELDS:
-            return self.day
-        if self.field in LIST_FIELDS:
-            return [v for v in self.text.split(";") if v]
-        return self.text
+        return self.value_of(self.field, self.number, self.day, self.text)
+
+    @staticmethod
+    def value_of(field: str, number, day, text: str):
+        """A fact's value from its stored columns (also for rows read without a model)."""
+        if field in COUNT_FIELDS:
+            return int(number) if number is not None else None
+        if field in MONEY_FIELDS:
+            return number
+        if field in DATE_FIELDS:
+            return day
+        if field in LIST_FIELDS:
+            return [v for v in text.split(";") if v]
+        return text
 
     def display_value(self) -> str:
-        value = self.value
-        if self.field in LIST_FIELDS:
+        return self.words_for(self.field, self.value)
+
+    @staticmethod
+    def words_for(field: str, value) -> str:
+        """A fact's value as the findings table and its CSV file show it."""
+        if field in LIST_FIELDS:
             labels = dict(Vendor.choices)
             return ", ".join(str(labels.get(v, v)) for v in value)
-        if self.field in TRISTATE_FIELDS:
+        if field in TRISTATE_FIELDS:
             return str(dict(Answer.choices).get(value, value))
-        if self.field in MONEY_FIELDS and value is not None:
+        if field in MONEY_FIELDS and value is not None:
             return f"${value:,.2f}"
-        if self.field in DATE_FIELDS and value is not None:
+        if field in DATE_FIELDS and value is not None:
             return value.isoformat()
         return "" if value is None else str(value)
 
     def source_url(self) -> str:
-        page = f"#page={self.page}" if self.page else ""
-        return f"{self.release.get_absolute_url()}{page}"
+        return self.cited_at(self.release.get_absolute_url(), self.page)
+
+    @staticmethod
+    def cited_at(release_url: str, page: int | None) -> str:
+        """The release page's address, at the page cited."""
+        return f"{release_url}#page={page}" if page else release_url
 
 
 class FindingRevision(AppendOnly, models.Model):

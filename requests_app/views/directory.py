@@ -1,5 +1,6 @@
 """The public directory: police services, each service's page, and the guide."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,23 +11,26 @@ from ..models import PoliceService, Release
 from ..roles import is_organizer
 from .common import page_campaign
 
+DIRECTORY_PAGE_SIZE = 50
+
 
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    services = list(
-        selectors.directory_services(
-            province=filters.get("province", ""),
-            kind=filters.get("kind", ""),
-            query=filters.get("q", ""),
-        )
+    services = selectors.directory_services(
+        province=filters.get("province", ""),
+        kind=filters.get("kind", ""),
+        query=filters.get("q", ""),
     )
+    # A page of rows at a time, so the page's size does not grow with the directory.
+    page = Paginator(services, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     campaign = page_campaign(request)
     context = {
         "form": form,
         "services": services,
+        "page": page,
         "rows": selectors.directory_rows(
-            services, campaign, request.user, query=filters.get("q", "")
+            page.object_list, campaign, request.user, query=filters.get("q", "")
         ),
         "campaign": campaign,
         "campaigns": selectors.open_campaigns(),

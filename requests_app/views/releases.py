@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,8 @@ from ..forms import FindingForm, FindingsFilterForm, ModerationForm, ReleaseUplo
 from ..roles import is_organizer
 from ..services import releases as release_services
 from .common import form_errors, page_campaign, release_for, request_for, run_form
+
+FINDINGS_PAGE_SIZE = 50
 
 
 @login_required
@@ -115,25 +118,28 @@ def findings(request):
     campaign = page_campaign(request)
     form = FindingsFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = (
-        selectors.findings_table(
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "campaigns": selectors.open_campaigns(),
+        "rows": [],
+        "columns": selectors.FINDING_COLUMNS,
+        "sort": filters.get("sort", ""),
+    }
+    if campaign:
+        services = selectors.findings_services(
             campaign,
             province=filters.get("province", ""),
             vendor=filters.get("vendor", ""),
             sort=filters.get("sort", ""),
         )
-        if campaign
-        else []
-    )
-    context = {
-        "form": form,
-        "campaign": campaign,
-        "campaigns": selectors.open_campaigns(),
-        "rows": rows,
-        "columns": selectors.FINDING_COLUMNS,
-        "totals": selectors.findings_totals(rows),
-        "sort": filters.get("sort", ""),
-    }
+        # A page of rows at a time, so the page's size does not grow with the findings.
+        page = Paginator(services, FINDINGS_PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(
+            page=page,
+            rows=selectors.findings_rows(campaign, page.object_list),
+            totals=selectors.findings_totals(campaign, services),
+        )
     return render(request, "requests_app/findings.html", context)
 
 

@@ -178,3 +178,27 @@ def test_the_number_of_queries_does_not_grow_with_the_campaign(
     assert len(response.context["coverage"]["rows"]) > 1
     lists = client.get("/dashboard/").context["lists"]
     assert len(lists["overdue"]) == len(lists["help_wanted"]) == len(lists["appeals"]) == 4
+
+
+@pytest.mark.django_db
+def test_a_long_list_shows_its_first_rows_and_how_many_in_all(
+    client, olivia, story, alpr, test_law, monkeypatch
+):
+    from campaign import selectors as campaign_selectors
+
+    monkeypatch.setattr(campaign_selectors, "LIST_SHOWN", 2)
+    for copy in (2, 3):
+        campaign_story(alpr, test_law, olivia, copy=copy)
+    client.force_login(olivia)
+    response = client.get("/dashboard/")
+    lists = response.context["lists"]
+    for name in ("overdue", "expiring", "appeals", "help_wanted"):
+        assert (len(lists[name]), lists[f"{name}_count"]) == (2, 3), name
+    html = response.content.decode()
+    assert html.count("The first 2 of 3 are shown.") == 4
+    assert "Overdue (3)" in html
+    files = ("overdue", "expiring-claims", "open-appeals", "help-wanted")
+    for table in files:
+        link = f'href="/dashboard/{table}.csv?campaign=alpr-records">All of them in the CSV file'
+        assert link in html, table
+        assert len(rows_of(client.get(f"/dashboard/{table}.csv"))) == 3, table

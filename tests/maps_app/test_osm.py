@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from maps_app.geo import parse_directions
-from maps_app.models import CameraLocation
+from maps_app.models import CameraLocation, CameraRevision
 from maps_app.osm import OsmFileError, osm_import
 
 from .conftest import make_camera, make_release
@@ -131,6 +133,67 @@ def test_a_file_that_is_not_overpass_json_is_refused(tmp_path, db):
         call_command("import_osm_cameras", str(bad))
     with pytest.raises(OsmFileError):
         osm_import([])
+
+
+def alpr_nodes(count: int, first_id: int = 5000) -> list[dict]:
+    """Cameras around Toronto with no operator, so each is attributed by where it is."""
+    tags = {"man_made": "surveillance", "surveillance:type": "ALPR", "direction": "90"}
+    return [
+        {"type": "node", "id": first_id + n, "lat": 43.65 + n / 1000, "lon": -79.38, "tags": tags}
+        for n in range(count)
+    ]
+
+
+def test_a_large_import_reads_and_writes_in_batches(
+    toronto, monkeypatch, django_assert_max_num_queries
+):
+    from maps_app import osm
+    from maps_app.cache import data_version
+
+    monkeypatch.setattr(osm, "IMPORT_BATCH", 50)
+    osm_import({"elements": alpr_nodes(1, first_id=1)})  # the shapes parsed, the cache ready
+    with CaptureQueriesContext(connection) as few:
+        osm_import({"elements": alpr_nodes(5)})
+    # Ten times the cameras in one batch: no query per camera (SQLite splits a bulk insert
+    # by its limit of parameters: a query or two more).
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        osm_import({"elements": alpr_nodes(50, first_id=9000)})
+    before = data_version()
+    report = osm_import({"elements": alpr_nodes(120, first_id=20000)})  # three batches
+    assert (report.total, report.created) == (120, 120)
+    assert data_version() != before  # the map's cached data is stale
+    cameras = CameraLocation.objects.filter(osm_id__gte=20000)
+    assert cameras.count() == 120
+    assert set(cameras.values_list("police_service", flat=True)) == {toronto.pk}
+    # Each camera keeps the history a single import writes: one revision, with its fields.
+    assert CameraRevision.objects.filter(camera__in=cameras, action="imported").count() == 120
+    revision = CameraRevision.objects.get(camera__osm_id=20007)
+    assert revision.data["directions"] == [90] and revision.data["osm_id"] == 20007
+    # A second run changes nothing and writes no revision.
+    again = osm_import({"elements": alpr_nodes(120, first_id=20000)})
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 120)
+    assert CameraRevision.objects.filter(camera__in=cameras).count() == 120
+
+
+def test_a_file_is_read_an_element_at_a_time_and_refused_whole_when_broken(tmp_path, toronto):
+    elements = alpr_nodes(3)
+    # A way before the nodes it is made of, as Overpass writes `out; >; out skel;`.
+    way = {"type": "way", "id": 77, "nodes": [1, 2], "tags": elements[0]["tags"]}
+    nodes = [{"type": "node", "id": 1, "lat": 43.7, "lon": -79.4}]
+    nodes.append({"type": "node", "id": 2, "lat": 43.8, "lon": -79.4})
+    text = json.dumps({"version": 0.6, "elements": [way, *elements, *nodes], "remark": None})
+    good = tmp_path / "good.json"
+    good.write_text(text)
+    out = io.StringIO()
+    call_command("import_osm_cameras", str(good), stdout=out)
+    assert "4 added, 0 updated, 0 unchanged, 0 skipped." in out.getvalue()
+    assert float(CameraLocation.objects.get(osm_type="way").latitude) == pytest.approx(43.75)
+
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"elements": alpr_nodes(3, first_id=8000)})[:-3] + "}")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("import_osm_cameras", str(broken), stdout=io.StringIO())
+    assert not CameraLocation.objects.filter(osm_id__gte=8000).exists()
 
 
 # --- Exports -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Each rule has one home: who works on a target, what "overdue" and "covered" mean. These
 pin the behaviours that moved when the copies were merged."""
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -109,3 +109,64 @@ def test_target_statuses_rank_each_target_by_its_most_advanced_request(alice, bo
     ontario = next(r for r in selectors.coverage_by_province(alpr) if r["province"] == "ON")
     assert ontario["covered"] == 3
     assert ontario["unclaimed"] == ontario["services"] - 3
+
+
+def test_the_statuses_in_sql_follow_the_rule_on_loaded_requests(db):
+    """`target_statuses` ranks in one grouped query what this reads request by request: the
+    furthest any of a target's requests went (an appeal taken to the commissioner, records
+    released, overdue, filed), else claimed while someone holds it, else unclaimed."""
+    from random import Random
+
+    from requests_app.models import Appeal
+    from requests_app.models.appeals import Stage
+    from requests_app.models.requests import Status
+    from tests.factories import CampaignFactory, ClaimFactory, PoliceServiceFactory
+
+    today = date(2026, 11, 26)
+    randomly = Random(18)
+    campaign, volunteer = CampaignFactory(), UserFactory()
+    finished = [Status.CLOSED, Status.ABANDONED]
+    for _target in range(60):
+        service = PoliceServiceFactory()
+        if randomly.random() < 0.6:
+            ClaimFactory(campaign=campaign, police_service=service, volunteer=volunteer)
+        # At most one request going per target, and any number closed or abandoned.
+        going = [randomly.choice([s for s in Status if s not in finished])]
+        for status in going[: randomly.randint(0, 1)] + randomly.choices(
+            finished, k=randomly.randint(0, 2)
+        ):
+            request = AccessRequest.objects.create(
+                campaign=campaign,
+                police_service=service,
+                volunteer=volunteer,
+                regime=service.regime,
+                status=status,
+                filed_on=None if status == Status.DRAFTED else date(2026, 9, 1),
+                due_on=today + timedelta(days=randomly.choice([-3, -1, 0, 1, 5])),
+            )
+            if randomly.random() < 0.2:
+                Appeal.objects.create(
+                    request=request, basis="decision", opened_by=volunteer, decision_on=today,
+                    stage=randomly.choice(list(Stage)),
+                )  # fmt: skip
+
+    def status_of(service) -> str:
+        requests = [r for r in service.requests.all() if r.filed_on is not None]
+        taken = [Stage.DRAFTING, Stage.WITHDRAWN]
+        if any(a.stage not in taken for r in requests for a in r.appeals.all()):
+            return "appealed"
+        if any(r.status in (Status.PARTIAL_RELEASE, Status.FULL_RELEASE) for r in requests):
+            return "released"
+        if any(r.is_overdue(today) for r in requests):
+            return "overdue"
+        if requests:
+            return "filed"
+        return "claimed" if Claim.objects.active().filter(police_service=service) else "unclaimed"
+
+    services = PoliceService.objects.prefetch_related("requests__appeals")
+    expected = {service.pk: status_of(service) for service in services}
+    statuses = selectors.target_statuses(campaign)  # on the frozen day
+    assert {pk: statuses.get(pk, "unclaimed") for pk in expected} == expected
+    assert set(expected.values()) == {
+        "unclaimed", "claimed", "filed", "overdue", "released", "appealed",
+    }  # fmt: skip

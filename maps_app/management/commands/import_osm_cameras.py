@@ -27,9 +27,8 @@ class Command(BaseCommand):
         except OsmFileError as error:
             raise CommandError(f"{file}: {error}") from None
 
-        def progress(done, total):
-            if total and (done == total or done % 500 == 0):
-                self.stdout.write(f"  {done}/{total} cameras")
+        def progress(done):
+            self.stdout.write(f"  {done} cameras read")
 
         status = CameraLocation.Status.PENDING if pending else CameraLocation.Status.APPROVED
         try:
