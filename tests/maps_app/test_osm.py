@@ -145,7 +145,7 @@ def alpr_nodes(count: int, first_id: int = 5000) -> list[dict]:
 
 
 def test_a_large_import_reads_and_writes_in_batches(
-    toronto, monkeypatch, django_assert_max_num_queries
+    toronto, monkeypatch, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     from maps_app import osm
     from maps_app.cache import data_version
@@ -159,7 +159,8 @@ def test_a_large_import_reads_and_writes_in_batches(
     with django_assert_max_num_queries(len(few.captured_queries) + 2):
         osm_import({"elements": alpr_nodes(50, first_id=9000)})
     before = data_version()
-    report = osm_import({"elements": alpr_nodes(120, first_id=20000)})  # three batches
+    with django_capture_on_commit_callbacks(execute=True):  # announced on commit
+        report = osm_import({"elements": alpr_nodes(120, first_id=20000)})  # three batches
     assert (report.total, report.created) == (120, 120)
     assert data_version() != before  # the map's cached data is stale
     cameras = CameraLocation.objects.filter(osm_id__gte=20000)
