@@ -441,3 +441,32 @@ def generate(sizes: Sizes, *, seed: int = 18) -> dict:
         "findings": Finding.objects.count(),
         "cameras": CameraLocation.objects.count(),
     }
+
+
+def overpass_file(path, count: int, *, seed: int = 150) -> None:
+    """An Overpass JSON export of `count` ALPR nodes, around the services' headquarters."""
+    import json
+
+    rng = random.Random(seed)
+    services = list(PoliceService.objects.filter(active=True, latitude__isnull=False))
+    manufacturers = ["Flock Safety", "Genetec", "Motorola Solutions", "Neology"]
+    elements = []
+    for i, (lat, lon, _service) in enumerate(camera_points(rng, services, count)):
+        elements.append(
+            {
+                "type": "node",
+                "id": 9_000_000_000 + i,
+                "lat": round(lat, 7),
+                "lon": round(lon, 7),
+                "tags": {
+                    "man_made": "surveillance",
+                    "surveillance:type": "ALPR",
+                    "surveillance": "public",
+                    "surveillance:zone": "traffic",
+                    "manufacturer": rng.choice(manufacturers),
+                    "direction": str(rng.randrange(0, 360, 15)),
+                },
+            }
+        )
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"version": 0.6, "generator": "campaign benchmark", "elements": elements}, handle)
