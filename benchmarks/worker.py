@@ -365,6 +365,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.task == "build":
         result = data.generate(data.Sizes.at(args.scale))
+        data.announce_change()
     elif args.task == "pages":
         result = measure_pages()
     elif args.task == "browser":
