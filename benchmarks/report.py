@@ -180,7 +180,8 @@ the target.
   from `REDIS_URL` on its own db number) and never touches the site's. It loads the shipped
   directory with `load_reference_data`, then adds synthetic police services, volunteers,
   claims, requests with their status steps, approved releases, findings, service areas and
-  approved cameras with bulk inserts (`benchmarks/data.py`). Full size: 2,000 services,
+  approved cameras with bulk inserts (`benchmarks/data.py`), then saves one camera, as any
+  edit would, so that whatever the site does when its data changes is done. Full size: 2,000 services,
   50,000 requests with about 197,000 events, 150,000 cameras. The small database for the
   page comparison is 1/100 of that (its extra shipped services are made inactive), the
   empty one has only the shipped reference data.
@@ -198,7 +199,8 @@ the target.
 - **Throughput** is measured on 127.0.0.1 against gunicorn (2 workers, 4 threads each)
   running the site with these settings, with `wrk` for 5 seconds per figure (or, without
   `wrk`, a keep-alive Python load generator with 8 threads, said in the table). Panning
-  asks for tiles never asked for before, each once.
+  asks for tiles never asked for before, each once. Each export is asked for once first
+  (that first answer may build it), then loaded like the rest.
 - **Pages** are timed warm in-process (the second request and on), as the organizer for
   `/dashboard/` and as a volunteer with claims for `/me/`, with their SQL query count.
 - **The import** runs `manage.py import_osm_cameras` in a subprocess on a generated
