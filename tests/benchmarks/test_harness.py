@@ -77,7 +77,8 @@ def test_targets_and_the_summary_line():
     assert summary(figures) == "bench: 2 of 5 targets met"
     printed = table(figures)
     assert "MISSED" in printed and "not run (no Chromium)" in printed
-    assert printed.splitlines()[0].split() == ["figure", "baseline", "ratio", "target", "met/MISSED"]
+    header = ["figure", "baseline", "ratio", "target", "met/MISSED"]
+    assert printed.splitlines()[0].split() == header
 
 
 def test_sizes_scale_from_the_full_benchmark():
