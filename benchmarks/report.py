@@ -98,6 +98,8 @@ def fmt(value, unit: str) -> str:
 def fmt_ratio(ratio: float | None) -> str:
     if ratio is None:
         return "-"
+    if ratio < 0.1:
+        return f"1/{1 / ratio:.0f}"
     return f"{ratio:.2f}x" if ratio < 100 else f"{ratio:.0f}x"
 
 

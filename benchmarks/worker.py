@@ -92,14 +92,14 @@ def mean_time(client: Client, paths: list[str], **headers) -> float:
 
 
 def body_sizes(client: Client, path: str) -> tuple[int, int]:
-    """Raw and gzipped size of one answer (gzipped as the server sends it, or gzip -6)."""
-    _t, response, raw = get(client, path)
+    """Raw and gzipped size of one answer: as the server sends it to a client that accepts
+    gzip, and unpacked (or, when it sends it plain, packed with gzip -6)."""
+    _t, response, body = get(client, path, accept_encoding="gzip")
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code}")
-    _t, response, zipped = get(client, path, accept_encoding="gzip")
-    if response.get("Content-Encoding") != "gzip":
-        zipped = gzip.compress(raw, compresslevel=6)
-    return len(raw), len(zipped)
+    if response.get("Content-Encoding") == "gzip":
+        return len(gzip.decompress(body)), len(body)
+    return len(body), len(gzip.compress(body, compresslevel=6))
 
 
 def measure_sizes(client: Client, centre) -> dict:

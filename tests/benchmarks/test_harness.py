@@ -8,6 +8,7 @@ from benchmarks.data import Sizes
 from benchmarks.report import (
     Figure,
     at_most,
+    fmt_ratio,
     ratio_at_least,
     ratio_at_most,
     summary,
@@ -85,3 +86,9 @@ def test_sizes_scale_from_the_full_benchmark():
     assert Sizes.at(1) == Sizes(services=2000, requests=50_000, cameras=150_000)
     assert Sizes.at(0.1) == Sizes(services=200, requests=5000, cameras=15_000)
     assert Sizes.at(0.001).services == 20  # never fewer services than the small database has
+
+
+def test_small_ratios_read_as_fractions():
+    assert fmt_ratio(1 / 88) == "1/88"
+    assert fmt_ratio(0.5) == "0.50x"
+    assert fmt_ratio(282.4) == "282x"
