@@ -202,7 +202,8 @@ the target.
   running the site with these settings, with `wrk` for 5 seconds per figure (or, without
   `wrk`, a keep-alive Python load generator with 8 threads, said in the table). Panning
   asks for tiles never asked for before, each once. Each export is asked for once first
-  (that first answer may build it), then loaded like the rest.
+  (that first answer may build it; slower than 30 s at full size, 10 s in the quick run,
+  it counts as 0 req/s), then loaded like the rest.
 - **Pages** are timed warm in-process (the second request and on), as the organizer for
   `/dashboard/` and as a volunteer with claims for `/me/`, with their SQL query count.
 - **The import** runs `manage.py import_osm_cameras` in a subprocess on a generated

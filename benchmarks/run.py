@@ -402,7 +402,7 @@ def served_figures(bench: Bench, measured: dict, seconds: float) -> tuple[list[F
         log("measuring the exports")
         for path in paths["exports"]:
             name = f"throughput, export {path.rsplit('/', 1)[1]}"
-            limit = max(10.0, 60 * bench.scale)
+            limit = max(10.0, 30 * bench.scale)
             first = fetch(port, path, timeout=limit)
             if first is None:
                 note = f"first request over {limit:g} s"
