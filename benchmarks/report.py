@@ -218,8 +218,15 @@ the target.
 """
 
 
-def markdown(figures: list[Figure], *, context: dict, details: list[str]) -> str:
-    lines = [INTRO, "## Last run", ""]
+# One section per scale in docs/benchmarks.md: a run replaces its own and keeps the other.
+HEADINGS = {
+    "full": "## Last full-size run (`make bench`)",
+    "quick": "## Last quick run (`make bench-quick`, one tenth of the size)",
+}
+
+
+def section(figures: list[Figure], *, heading: str, context: dict, details: list[str]) -> str:
+    lines = [heading, ""]
     for key, value in context.items():
         lines.append(f"- **{key}:** {value}")
     lines += [
@@ -231,5 +238,19 @@ def markdown(figures: list[Figure], *, context: dict, details: list[str]) -> str
         lines.append("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
     lines += ["", f"**{summary(figures)}**", ""]
     if details:
-        lines += ["## Details", "", "```", *details, "```", ""]
+        lines += ["### Details", "", "```", *details, "```", ""]
     return "\n".join(lines)
+
+
+def document(existing: str, kind: str, new_section: str) -> str:
+    """docs/benchmarks.md with the method, this run's section, and the other scale's last
+    section as it was."""
+    sections = {kind: new_section}
+    for other, heading in HEADINGS.items():
+        if other == kind or heading not in existing:
+            continue
+        start = existing.index(heading)
+        ends = [existing.index(h) for h in HEADINGS.values() if h in existing]
+        end = min([e for e in ends if e > start], default=len(existing))
+        sections[other] = existing[start:end].rstrip() + "\n"
+    return INTRO + "\n" + "\n".join(sections[k] for k in HEADINGS if k in sections)

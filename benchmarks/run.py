@@ -561,7 +561,13 @@ def main() -> None:
     print("\n".join(details))
     print()
     print(report.table(figures))
-    Path(args.output).write_text(report.markdown(figures, context=context, details=details))
+    kind = "full" if scale >= 1 else "quick"
+    output = Path(args.output)
+    existing = output.read_text() if output.exists() else ""
+    new_section = report.section(
+        figures, heading=report.HEADINGS[kind], context=context, details=details
+    )
+    output.write_text(report.document(existing, kind, new_section))
     print(f"\nWrote {args.output}")
     print(report.summary(figures))
 

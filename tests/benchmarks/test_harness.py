@@ -6,11 +6,15 @@ import pytest
 from benchmarks import static
 from benchmarks.data import Sizes
 from benchmarks.report import (
+    HEADINGS,
+    INTRO,
     Figure,
     at_most,
+    document,
     fmt_ratio,
     ratio_at_least,
     ratio_at_most,
+    section,
     summary,
     table,
 )
@@ -92,3 +96,15 @@ def test_small_ratios_read_as_fractions():
     assert fmt_ratio(1 / 88) == "1/88"
     assert fmt_ratio(0.5) == "0.50x"
     assert fmt_ratio(282.4) == "282x"
+
+
+def test_a_run_replaces_its_own_section_and_keeps_the_other():
+    figures = [at_most("cameras raw", 90_000, 100_000, "B")]
+    quick = section(figures, heading=HEADINGS["quick"], context={"Scale": "quick"}, details=[])
+    full = section(figures, heading=HEADINGS["full"], context={"Scale": "full"}, details=["x"])
+    both = document(document("", "quick", quick), "full", full)
+    assert both.startswith(INTRO)
+    assert both.index(HEADINGS["full"]) < both.index(HEADINGS["quick"])
+    again = document(both, "quick", quick.replace("Scale:** quick", "Scale:** quick again"))
+    assert again.count(HEADINGS["quick"]) == 1 and "quick again" in again
+    assert full.strip() in again
