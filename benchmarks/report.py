@@ -201,7 +201,9 @@ the target.
 - **Throughput** is measured on 127.0.0.1 against gunicorn (2 workers, 4 threads each)
   running the site with these settings, with `wrk` for 5 seconds per figure (or, without
   `wrk`, a keep-alive Python load generator with 8 threads, said in the table). Panning
-  asks for tiles never asked for before, each once. Each export is asked for once first
+  asks for tiles never asked for before, each once. Before each run the benchmark waits
+  until the server answers a static file at once again, so that requests a slow run left
+  running do not weigh on the next one. Each export is asked for once first
   (that first answer may build it; slower than 30 s at full size, 10 s in the quick run,
   it counts as 0 req/s), then loaded like the rest.
 - **Pages** are timed warm in-process (the second request and on), as the organizer for
