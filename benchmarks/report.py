@@ -205,7 +205,8 @@ the target.
   until the server answers a static file at once again, so that requests a slow run left
   running do not weigh on the next one. Each export is asked for once first
   (that first answer may build it; slower than 30 s at full size, 10 s in the quick run,
-  it counts as 0 req/s), then loaded like the rest.
+  it counts as 0 req/s, and so does a first answer slower than one load run), then
+  loaded like the rest.
 - **Pages** are timed warm in-process (the second request and on), as the organizer for
   `/dashboard/` and as a volunteer with claims for `/me/`, with their SQL query count.
 - **The import** runs `manage.py import_osm_cameras` in a subprocess on a generated

@@ -416,8 +416,13 @@ def served_figures(bench: Bench, measured: dict, seconds: float) -> tuple[list[F
             name = f"throughput, export {path.rsplit('/', 1)[1]}"
             limit = max(10.0, 30 * bench.scale)
             first = fetch(port, path, timeout=limit)
-            if first is None:
-                note = f"first request over {limit:g} s"
+            # Slower than a run, 8 connections cannot reach 50 req/s: no load, no backlog.
+            if first is None or first > seconds:
+                note = (
+                    f"first request over {limit:g} s"
+                    if first is None
+                    else f"one request {fmt(first, 's')}"
+                )
                 figures.append(
                     Figure(name, 0.0, "req/s", target=EXPORT_TARGET, met=False, note=note)
                 )
@@ -426,9 +431,7 @@ def served_figures(bench: Bench, measured: dict, seconds: float) -> tuple[list[F
             for _run in range(3):
                 runs.append(load.run(port, [path], seconds).requests_per_second)
                 settle(port, tile_static)
-            rate = median(runs)
-            note = f"one request {fmt(first, 's')}" if rate < 50 else ""
-            figures.append(at_least(name, rate, 50, "req/s", note=note))
+            figures.append(at_least(name, median(runs), 50, "req/s"))
     figures.append(browser_figure(bench, browser_full))
     return figures, load.tool()
 
