@@ -9,8 +9,12 @@ straight from the source folders, plus the baseline files the runner writes.
 import os
 
 os.environ["DEBUG"] = "false"
-os.environ.setdefault("SECRET_KEY", "benchmark-only-key-never-used-to-serve-anyone")
+os.environ.setdefault(
+    "SECRET_KEY", "benchmark-only-key-never-used-to-serve-anyone-0123456789-abcdefghij"
+)
+# Served over plain HTTP on 127.0.0.1: no secure-only cookies, no redirect to HTTPS.
 os.environ["SECURE_COOKIES"] = "false"
+os.environ["SECURE_SSL_REDIRECT"] = "false"
 os.environ["ENV_FILE"] = ""  # the user's .env would point at their database
 
 from campaign.settings import *  # noqa: F403
@@ -68,6 +72,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+SECURE_SSL_REDIRECT = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The load generator is one client: the map's per-client limit would answer 429s.
 REST_FRAMEWORK = {
