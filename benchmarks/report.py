@@ -183,8 +183,8 @@ the target.
   directory with `load_reference_data`, then adds synthetic police services, volunteers,
   claims, requests with their status steps, approved releases, findings, service areas and
   approved cameras with bulk inserts (`benchmarks/data.py`), then saves one camera, as any
-  edit would, so that whatever the site does when its data changes is done. Full size: 2,000 services,
-  50,000 requests with about 197,000 events, 150,000 cameras. The small database for the
+  edit would, so that whatever the site does when its data changes is done. Full size:
+  2,000 services, 50,000 requests with about 197,000 events, 150,000 cameras. The small database for the
   page comparison is 1/100 of that (its extra shipped services are made inactive), the
   empty one has only the shipped reference data.
 - **Runs.** Each figure is the median of 3 runs; each run measures its baseline too.
@@ -195,11 +195,12 @@ the target.
   the figure. The baseline is the whole-file export (`/map/cameras.geojson`).
 - **Server time** is measured in-process with Django's test client (every middleware,
   the cache, the database; no network), against WhiteNoise serving a static file of
-  similar size in the same process. Warm: answered before. Cold cameras: tiles (or boxes)
-  never asked for, as when panning. Cold coverage: after the data version is bumped, as
-  any change does.
+  similar size in the same process. Warm: answered before. Cold: after the data version
+  is bumped, as any change does; for the cameras, also views never asked for, as when
+  panning (at zoom 12, and at zoom 4).
 - **Throughput** is measured on 127.0.0.1 against gunicorn (2 workers, 4 threads each)
-  running the site with these settings, with `wrk` for 5 seconds per figure (or, without
+  running the site with these settings, with `wrk` for 5 seconds per run, 1 in the quick
+  run (or, without
   `wrk`, a keep-alive Python load generator with 8 threads, said in the table). Panning
   asks for tiles never asked for before, each once. Before each run the benchmark waits
   until the server answers a static file at once again, so that requests a slow run left
