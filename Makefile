@@ -12,7 +12,7 @@ export DEBUG ?= true
 # as printed in another terminal (never overwritten: delete it to start over).
 ENV_FILE ?= .env
 
-.PHONY: run test lint format messages install
+.PHONY: run test lint format messages install bench bench-quick
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,10 @@ format: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=staticfiles
 	$(MANAGE) compilemessages -l fr --ignore=.venv
+
+# The benchmark (issue 18): its own databases, never the site's; writes docs/benchmarks.md.
+bench: $(VENV)/.installed
+	$(PY) -m benchmarks.run --scale 1
+
+bench-quick: $(VENV)/.installed
+	$(PY) -m benchmarks.run --scale 0.1
