@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.admin import ReadOnlyAdmin
+
 from . import services
 from .models import CameraLocation, CameraRevision, ProvinceBoundary, ServiceArea
 
@@ -65,17 +67,8 @@ class CameraLocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CameraRevision)
-class CameraRevisionAdmin(admin.ModelAdmin):
+class CameraRevisionAdmin(ReadOnlyAdmin):
     """Camera history is append-only: read here, never changed or deleted."""
 
     list_display = ["camera", "action", "by", "at"]
     readonly_fields = ["camera", "action", "data", "reason", "by", "at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,16 +1,17 @@
 """Claims: one per target, helpers, release and reassignment, stale expiry, privacy."""
 
-import threading
 from datetime import date, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 
 from requests_app.models import Claim, ClaimHelper, TargetActivity
 from requests_app.services.claims import ClaimError, claim_create, stale_claims_review
+from tests.concurrency import at_once
 from tests.conftest import REQUIRE_SERVICES
 from tests.factories import CampaignFactory, ClaimFactory, PoliceServiceFactory, UserFactory
 from tests.mail import delivered_by_the_worker, sent_mail
@@ -110,37 +111,18 @@ def test_a_claim_that_breaks_a_rule_changes_nothing(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_give_one_claim_and_clear_refusals():
-    if connection.vendor != "postgresql" and not REQUIRE_SERVICES:
-        pytest.skip(
-            "SQLite serializes writers; this race is proven on PostgreSQL (CI services run)"
-        )
     campaign = CampaignFactory()
     service = PoliceServiceFactory()
     volunteers = [UserFactory() for _ in range(8)]
-    barrier = threading.Barrier(len(volunteers))
-    outcomes = []
-
-    def attempt(volunteer):
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            claim_create(campaign=campaign, service=service, volunteer=volunteer)
-            outcomes.append("claimed")
-        except ClaimError as error:
-            outcomes.append(str(error))
-        except Exception as error:  # a server error would show up here
-            outcomes.append(f"error: {error!r}")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(v,)) for v in volunteers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes.count("claimed") == 1
-    refusals = [o for o in outcomes if o != "claimed"]
+    outcomes = at_once(
+        [
+            partial(claim_create, campaign=campaign, service=service, volunteer=volunteer)
+            for volunteer in volunteers
+        ],
+        refusals=(ClaimError,),
+    )
+    assert outcomes.count("done") == 1
+    refusals = [o for o in outcomes if o != "done"]
     assert len(refusals) == 7
     assert all(o.startswith("Already claimed by another volunteer on") for o in refusals)
     assert Claim.objects.count() == 1
