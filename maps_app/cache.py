@@ -43,23 +43,47 @@ def _key(name: str, params: dict) -> str:
 
 
 @dataclass(frozen=True)
-class CachedBody:
-    body: bytes
-    gzipped: bytes
+class Body:
+    """A JSON response body in one encoding, with the ETag of its content."""
+
+    content: bytes
     etag: str
+    gzipped: bool
 
 
-def cached_body(name: str, params: dict, build) -> CachedBody:
-    """A JSON response body (plain and gzipped) with its ETag, built only when not cached."""
-    key = _key(name, params)
-    hit = cache.get(key)
-    if isinstance(hit, CachedBody):
-        return hit
-    body = json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    entry = CachedBody(body, gzip.compress(body, compresslevel=6, mtime=0), etag)
-    cache.set(key, entry, timeout=settings.MAP_CACHE_SECONDS)
-    return entry
+def encoded(data) -> tuple[Body, Body]:
+    """The JSON of `data`, plain and gzipped."""
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
+    return Body(raw, etag, False), Body(gzip.compress(raw, compresslevel=6, mtime=0), etag, True)
+
+
+class CachedBody:
+    """A JSON response body cached under the data version and its parameters: plain and
+    gzipped as separate entries, so a hit moves only the one the client takes, and the ETag
+    alone, so a revalidation moves no body."""
+
+    def __init__(self, name: str, params: dict):
+        self.key = _key(name, params)
+
+    def etag(self) -> str | None:
+        return cache.get(f"{self.key}:etag")
+
+    def get(self, build, *, gzipped: bool) -> Body:
+        """The body in the encoding asked for, built (and stored) only when not cached."""
+        hit = cache.get(f"{self.key}:{'gzip' if gzipped else 'raw'}")
+        if isinstance(hit, Body):
+            return hit
+        plain, packed = self.store(build())
+        return packed if gzipped else plain
+
+    def store(self, data) -> tuple[Body, Body]:
+        plain, packed = encoded(data)
+        cache.set_many(
+            {f"{self.key}:raw": plain, f"{self.key}:gzip": packed, f"{self.key}:etag": plain.etag},
+            timeout=settings.MAP_CACHE_SECONDS,
+        )
+        return plain, packed
 
 
 _MISSING = object()

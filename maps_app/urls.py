@@ -19,5 +19,7 @@ urlpatterns = [
     # Data endpoints (documented public addresses).
     path("api/map/coverage.geojson", api.coverage, name="api_coverage"),
     path("api/map/cameras", api.cameras, name="api_cameras"),
+    path("api/map/cameras/<int:z>/<int:x>/<int:y>.json", api.camera_tile, name="api_camera_tile"),
+    path("api/map/cameras/<int:pk>", api.camera_detail, name="api_camera_detail"),
     path("api/map/suggest", api.suggest, name="api_suggest"),
 ]

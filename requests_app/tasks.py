@@ -57,9 +57,10 @@ def release_extract_text(stored_file_id: int) -> str:
     return stored_file_extract(stored).extraction
 
 
-# Without a worker (no REDIS_URL) tasks run in-process. Extraction queued during a web
-# request then runs once the response has been sent, so an upload never waits for it; the
-# release page says "Processing" until it is done.
+# Without a worker (no REDIS_URL) tasks run in-process. Work queued during a web request
+# then runs once the response has been sent, so an upload never waits for its extraction
+# (the release page says "Processing" until it is done), nor a change for the map's
+# pre-building (maps_app.tasks).
 _after_response = threading.local()
 
 
@@ -76,13 +77,19 @@ def after_response_run(**kwargs) -> None:
             logger.exception("a task run after the response failed")
 
 
-def release_extraction_queue(stored_file_id: int) -> None:
-    """Queue a new file's text extraction (call on commit)."""
+def queue_after_response(task, *args) -> None:
+    """Queue a task for a worker; without one, run it once the response is sent (or now,
+    outside a request)."""
     calls = getattr(_after_response, "calls", None)
     if settings.CELERY_TASK_ALWAYS_EAGER and calls is not None:
-        calls.append(lambda: release_extract_text.apply(args=(stored_file_id,)))
+        calls.append(lambda: task.apply(args=args))
     else:
-        release_extract_text.delay(stored_file_id)
+        task.delay(*args)
+
+
+def release_extraction_queue(stored_file_id: int) -> None:
+    """Queue a new file's text extraction (call on commit)."""
+    queue_after_response(release_extract_text, stored_file_id)
 
 
 @shared_task(autoretry_for=(SMTPException,), retry_backoff=60, max_retries=5, acks_late=True)

@@ -22,3 +22,7 @@ REST_FRAMEWORK = {
         "100000/minute",
     ),
 }
+
+# The map's pre-building runs after each change (a task on commit): the tests that are about
+# it turn it on; elsewhere it would only rebuild the coverage after every row a test writes.
+MAP_PREBUILD = False

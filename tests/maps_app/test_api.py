@@ -108,7 +108,9 @@ def test_coverage_at_high_zoom_leaves_out_province_shapes_but_keeps_their_bounds
 # --- Cameras ----------------------------------------------------------------------------------
 
 
-def test_it_returns_points_with_public_details_at_high_zoom(client, campaign, toronto, alice):
+def test_points_carry_what_the_map_draws_and_the_details_come_on_click(
+    client, campaign, toronto, alice
+):
     release = make_release(campaign=campaign, service=toronto, volunteer=alice)
     camera = make_camera(
         police_service=toronto,
@@ -117,30 +119,57 @@ def test_it_returns_points_with_public_details_at_high_zoom(client, campaign, to
         page=3,
         directions=[90, 270],
         submitted_by=alice,
+        notes="seen from the organizer's car",
     )
     response = client.get(CAMERAS, {"bbox": "-79.5,43.6,-79.3,43.7", "zoom": 16})
     assert response.status_code == 200
     data = response.json()
     assert data["mode"] == "points"
     [feature] = data["features"]
-    props = feature["properties"]
+    assert feature["geometry"]["coordinates"] == [-79.3832, 43.6532]
+    assert feature["properties"] == {
+        "cluster": False,
+        "id": camera.pk,
+        "vendor": "flock",
+        "directions": [90, 270],
+    }
+    details = client.get(f"/api/map/cameras/{camera.pk}")
+    assert details.status_code == 200
+    props = details.json()
     assert props["id"] == camera.pk
     assert props["directions"] == [90, 270]
     assert props["release_url"] == f"/releases/{release.pk}/"
     assert props["page"] == 3
     assert props["service"] == "Toronto Police Service"
-    assert "alice" not in response.content.decode()
-    assert "submitted_by" not in props
+    assert props["url"] == f"/map/cameras/{camera.pk}/"
+    text = details.content.decode()
+    assert "alice" not in text and "organizer's car" not in text
+    assert "submitted_by" not in props and "notes" not in props
 
 
 def test_a_camera_citing_an_unpublished_release_does_not_link_it(client, campaign, toronto, alice):
     release = make_release(
         campaign=campaign, service=toronto, volunteer=alice, moderation=Release.Moderation.PENDING
     )
-    make_camera(source=CameraLocation.Source.RELEASE, release=release, page=2)
-    [feature] = client.get(CAMERAS, {"bbox": CANADA, "zoom": 16}).json()["features"]
-    assert feature["properties"]["release_url"] is None
-    assert feature["properties"]["page"] is None
+    camera = make_camera(source=CameraLocation.Source.RELEASE, release=release, page=2)
+    props = client.get(f"/api/map/cameras/{camera.pk}").json()
+    assert props["release_url"] is None
+    assert props["page"] is None
+
+
+def test_a_pending_camera_is_shown_only_to_its_reporter_and_organizers(client, alice, bob, olivia):
+    pending = make_camera(status=CameraLocation.Status.PENDING, submitted_by=alice)
+    address = f"/api/map/cameras/{pending.pk}"
+    assert client.get(address).status_code == 404
+    client.force_login(bob)
+    assert client.get(address).status_code == 404
+    for person in (alice, olivia):
+        client.force_login(person)
+        response = client.get(address)
+        assert response.status_code == 200
+        assert response.json()["status"] == "pending"
+        assert response["Cache-Control"] == "private, no-store"
+    assert client.get("/api/map/cameras/999999").status_code == 404
 
 
 def test_pending_and_rejected_cameras_never_appear(client, db):
