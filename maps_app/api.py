@@ -354,9 +354,6 @@ def parse_tile(z: int, x: int, y: int) -> None:
 
 
 class CameraTileSerializer(serializers.Serializer):
-    z = serializers.IntegerField()
-    x = serializers.IntegerField()
-    y = serializers.IntegerField()
     mode = serializers.CharField(
         help_text=gettext_lazy("`points`, or `clusters` at low zoom or in a crowded tile.")
     )

@@ -52,10 +52,13 @@ class Body:
 
 
 def encoded(data) -> tuple[Body, Body]:
-    """The JSON of `data`, plain and gzipped."""
+    """The JSON of `data`, plain and gzipped (plain again when gzip would not make it
+    smaller, as for an empty tile)."""
     raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
     etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
-    return Body(raw, etag, False), Body(gzip.compress(raw, compresslevel=6, mtime=0), etag, True)
+    plain = Body(raw, etag, False)
+    packed = gzip.compress(raw, compresslevel=6, mtime=0)
+    return plain, Body(packed, etag, True) if len(packed) < len(raw) else plain
 
 
 class CachedBody:

@@ -86,7 +86,7 @@ def in_tile(cameras: QuerySet, cells: TileCells) -> QuerySet:
 def decimals(zoom: int) -> int:
     """Decimal places of a position that still place it within a pixel at this zoom."""
     pixels_per_degree = 256 * 2**zoom / 360
-    return min(6, max(1, math.ceil(math.log10(pixels_per_degree)) + 1))
+    return min(6, max(1, math.ceil(math.log10(pixels_per_degree))))
 
 
 def point_rows(cameras: QuerySet) -> QuerySet:
@@ -225,7 +225,7 @@ def camera_tile(z: int, x: int, y: int, cameras: QuerySet, *, filters: dict) -> 
     filters by name (vendor, source, province, demo), for the pre-counted grid."""
     cells = tile_cells(z, x, y)
     places = decimals(z)
-    tile = {"z": z, "x": x, "y": y, "mode": "points", "total": 0, "clusters": [], "points": []}
+    tile = {"mode": "points", "total": 0, "clusters": [], "points": []}
     if cells.y_min > cells.y_max:  # a sliver of a row near a pole: no row's middle in it
         return tile
     if z >= settings.MAP_CLUSTER_MAX_ZOOM:
