@@ -215,7 +215,7 @@ def test_a_tile_has_an_etag_and_may_be_cached(client, db):
     # An empty tile is smaller as it is: sent plain to everyone.
     empty = client.get(tile_url(12, 0, 0), HTTP_ACCEPT_ENCODING="gzip")
     assert "Content-Encoding" not in empty
-    assert empty.json() == {"mode": "points", "total": 0, "clusters": [], "points": []}
+    assert empty.json() == {"mode": "clusters", "total": 0, "clusters": [], "points": []}
 
 
 def test_an_approved_camera_is_in_the_tiles_at_once(client, olivia):
