@@ -4,8 +4,12 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from maps_app.models import CameraLocation
+from maps_app import exports, selectors
+from maps_app.models import CameraGrid, CameraLocation
+from maps_app.tiles import cameras_fingerprint
 from requests_app.models import FindingField, PoliceService, Release
 from requests_app.services.claims import claim_create
 from tests.factories import ClaimFactory, PoliceServiceFactory
@@ -356,3 +360,53 @@ def by_slug_data(data):
         for f in data["features"]
         if f["properties"]["layer"] == "service"
     }
+
+
+# --- Coverage from the cache ------------------------------------------------------------------
+
+
+def not_the_cache(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "campaign_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+
+
+def test_a_warm_coverage_answer_reads_nothing_but_the_cache(client, campaign, toronto):
+    params = {"zoom": 4, "campaign": campaign.slug}
+    client.get(COVERAGE, params)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(COVERAGE, params).status_code == 200
+    assert not_the_cache(queries) == []
+
+
+def test_a_hit_moves_only_the_encoding_asked_for_and_a_revalidation_no_body(client, campaign):
+    params = {"zoom": 4, "campaign": campaign.slug}
+    etag = client.get(COVERAGE, params)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        packed = client.get(COVERAGE, params, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    read = " ".join(q["sql"] for q in queries)
+    assert ":gzip'" in read and ":raw'" not in read
+    with CaptureQueriesContext(connection) as queries:
+        unchanged = client.get(COVERAGE, params, HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    read = " ".join(q["sql"] for q in queries)
+    assert ":etag'" in read and ":gzip'" not in read and ":raw'" not in read
+
+
+def test_a_change_has_the_map_data_built_before_anyone_asks(
+    client, campaign, toronto, bob, settings, django_capture_on_commit_callbacks
+):
+    settings.MAP_PREBUILD = True
+    make_camera()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_create(campaign=campaign, service=toronto, volunteer=bob)
+    with CaptureQueriesContext(connection) as queries:
+        for zoom in selectors.COVERAGE_ZOOMS:
+            data = client.get(COVERAGE, {"zoom": zoom, "campaign": campaign.slug}).json()
+            assert by_slug_data(data)["toronto-police-service"]["properties"]["status"] == "claimed"
+    assert not_the_cache(queries) == []
+    assert exports.built_fingerprint() == cameras_fingerprint()
+    assert CameraGrid.objects.get().fingerprint == cameras_fingerprint()
