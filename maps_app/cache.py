@@ -93,11 +93,13 @@ _MISSING = object()
 
 
 def cached_value(name: str, params: dict, build):
-    """A picklable value (figures, chart shapes), built only when not cached."""
+    """A picklable value (figures, chart shapes), built only when not cached. None is not
+    kept: the next call builds again (an answer not known yet)."""
     key = _key(name, params)
     hit = cache.get(key, _MISSING)
     if hit is not _MISSING:
         return hit
     value = build()
-    cache.set(key, value, timeout=settings.MAP_CACHE_SECONDS)
+    if value is not None:
+        cache.set(key, value, timeout=settings.MAP_CACHE_SECONDS)
     return value

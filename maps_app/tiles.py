@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, FloatField, Max, Min, QuerySet, Sum
 from django.db.models.functions import Cast
@@ -28,6 +29,9 @@ from .clustering import CELLS_PER_TILE, cell_size, grouped, with_cells
 from .models import CameraCell, CameraGrid, CameraLocation
 
 GRID_MAX_ZOOM = 8
+GRID_LOCK = "maps:camera-grid-building"
+# Longer than a build of the grid; a process that dies mid-build frees it then.
+GRID_LOCK_SECONDS = 5 * 60
 MAX_ZOOM = 20
 # A cell's bounds in degrees are compared with six-decimal positions: this margin keeps a
 # camera on a cell's edge in the index's range; its cell (floor()) decides the tile.
@@ -164,34 +168,46 @@ def _grid_cells() -> list[CameraCell]:
     ]
 
 
-def camera_grid_refresh() -> bool:
-    """Rebuild `CameraCell` if the cameras changed since it was built; True if it was.
+def camera_grid_refresh() -> bool | None:
+    """Rebuild `CameraCell` if the cameras changed since it was built: True if it was,
+    False if it was current, None if another process is building it now.
 
-    Under a lock on the grid's row, so two processes never build it at once (the second
-    finds it current). The fingerprint is read before the cameras: a change made during the
-    build leaves the grid marked older than it is, and the next check builds it again."""
-    with transaction.atomic():
-        grid, _created = CameraGrid.objects.select_for_update().get_or_create(pk=1)
-        fingerprint = cameras_fingerprint()
-        if grid.fingerprint == fingerprint:
-            return False
-        cells = _grid_cells()
-        CameraCell.objects.all().delete()
-        CameraCell.objects.bulk_create(cells, batch_size=2000)
-        grid.fingerprint = fingerprint
-        grid.built_at = timezone.now()
-        grid.save()
+    One builder at a time (a lock in the cache, and the grid's row locked in the database);
+    the others go on without the grid meanwhile. The fingerprint is read before the
+    cameras: a change made during the build leaves the grid marked older than it is, and the
+    next check builds it again."""
+    if CameraGrid.objects.filter(fingerprint=cameras_fingerprint()).exists():
+        return False
+    if not cache.add(GRID_LOCK, True, timeout=GRID_LOCK_SECONDS):
+        return None
+    try:
+        with transaction.atomic():
+            grid, _created = CameraGrid.objects.select_for_update().get_or_create(pk=1)
+            fingerprint = cameras_fingerprint()
+            if grid.fingerprint == fingerprint:
+                return False
+            cells = _grid_cells()
+            CameraCell.objects.all().delete()
+            CameraCell.objects.bulk_create(cells, batch_size=2000)
+            grid.fingerprint = fingerprint
+            grid.built_at = timezone.now()
+            grid.save()
+    finally:
+        cache.delete(GRID_LOCK)
     return True
 
 
-def camera_grid_current() -> None:
-    """Make sure the grid reflects the cameras: checked once per version of the map's data
-    (every change to a camera bumps it), so a tile costs no check when the cache is warm."""
-    cached_value("camera-grid", {}, lambda: camera_grid_refresh() or True)
+def camera_grid_current() -> bool:
+    """Whether the grid reflects the cameras, building it if not (and no one else is). Known
+    once per version of the map's data (every change to a camera bumps it), so a tile costs
+    no check when the cache is warm."""
+    current = cached_value(
+        "camera-grid", {}, lambda: None if camera_grid_refresh() is None else True
+    )
+    return current is not None
 
 
 def _grid_clusters(cells: TileCells, *, vendor, source, province, demo) -> list[tuple]:
-    camera_grid_current()
     rows = CameraCell.objects.filter(
         is_demo=demo,
         zoom=cells.zoom,
@@ -234,7 +250,7 @@ def camera_tile(z: int, x: int, y: int, cameras: QuerySet, *, filters: dict) -> 
             tile["total"] = len(rows)
             tile["points"] = [_point(row, places) for row in rows]
             return tile
-    if z <= GRID_MAX_ZOOM:
+    if z <= GRID_MAX_ZOOM and camera_grid_current():
         found = _grid_clusters(cells, **filters)
     else:
         found = [

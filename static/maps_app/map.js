@@ -308,7 +308,12 @@
         box.dataset.loaded = "true";
       })
       .catch(function () { box.replaceChildren(node("p", { text: labels.notLoaded })); })
-      .then(function () { if (marker.getPopup()) marker.getPopup().update(); });
+      .then(function () {
+        // The box itself becomes the content, so Leaflet sizes the popup again without
+        // asking this function (and the server) once more.
+        const popup = marker.getPopup();
+        if (popup && popup.isOpen()) popup.setContent(box);
+      });
     return box;
   }
 
