@@ -375,6 +375,7 @@ class CameraTileSerializer(serializers.Serializer):
 
 
 @extend_schema(
+    operation_id="map_camera_tile_retrieve",
     summary=gettext_lazy("The map's cameras in a tile"),
     parameters=[
         OpenApiParameter(
@@ -528,6 +529,7 @@ class CameraSerializer(CameraPropertiesSerializer):
 
 
 @extend_schema(
+    operation_id="map_camera_retrieve",
     summary=gettext_lazy("One camera, for the map's popup"),
     responses={
         200: CameraSerializer,

@@ -37,6 +37,7 @@ def test_the_schema_validates_and_covers_every_endpoint(tmp_path, db):
     paths = schema["paths"]
     for path in [
         "/api/map/coverage.geojson", "/api/map/cameras", "/api/map/suggest",
+        "/api/map/cameras/{z}/{x}/{y}.json", "/api/map/cameras/{id}",
         "/api/v1/regimes/", "/api/v1/services/", "/api/v1/releases/", "/api/v1/findings/",
         "/api/v1/cameras/", "/api/v1/cameras/geojson/", "/api/v1/appeals/", "/api/v1/stats/",
         "/api/v1/claims/", "/api/v1/claims/{id}/release/", "/api/v1/requests/{id}/steps/",

@@ -303,3 +303,16 @@ def test_a_screen_of_tiles_stays_under_100_kb_and_30_kb_gzipped(client, crowded,
             packed += len(client.get(tile_url(zoom, x, y), HTTP_ACCEPT_ENCODING="gzip").content)
         assert raw <= 100_000, (zoom, width, raw)
         assert packed <= 30_000, (zoom, width, packed)
+
+
+def test_while_another_process_builds_the_grid_a_tile_is_counted_from_the_cameras(client, db):
+    from django.core.cache import cache
+
+    scatter(40, (-79.6, 43.5, -79.2, 43.8), seed=7)
+    cache.add(tiles.GRID_LOCK, True)  # a build is under way elsewhere
+    x, y = tile_of(*TORONTO, 4)
+    assert client.get(tile_url(4, x, y)).json()["total"] == 40
+    cache.delete(tiles.GRID_LOCK)
+    data_changed()
+    assert client.get(tile_url(4, x, y)).json()["total"] == 40
+    assert tiles.CameraGrid.objects.get().fingerprint == tiles.cameras_fingerprint()
