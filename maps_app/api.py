@@ -26,6 +26,7 @@ from rest_framework.decorators import (
     renderer_classes,
     throttle_classes,
 )
+from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -131,13 +132,22 @@ def _campaign(slug: str):
 
 def _respond(request, name: str, params: dict, build, content_type: str) -> HttpResponse:
     """A cached JSON body with its ETag: the cache is asked before anything else (`build`
-    reads the database only on a miss), a revalidation reads only the ETag, and a hit moves
-    only the encoding the client takes."""
+    reads the database only on a miss, and only a miss counts against the map's rate
+    limit), a revalidation reads only the ETag, and a hit moves only the encoding the
+    client takes."""
     entry = CachedBody(name, params)
     wanted = {t.strip() for t in request.headers.get("If-None-Match", "").split(",")} - {""}
     etag = entry.etag() if wanted else None
+
+    def counted_build():
+        throttle = MapThrottle()
+        if not throttle.allow_request(request, None):
+            raise Throttled(wait=throttle.wait())
+        return build()
+
     if etag is None or etag not in wanted:
-        body = entry.get(build, gzipped="gzip" in request.headers.get("Accept-Encoding", ""))
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        body = entry.get(counted_build, gzipped=gzipped)
         etag = body.etag
     if etag in wanted:
         response = HttpResponse(status=304)
@@ -240,13 +250,17 @@ _ZOOM = OpenApiParameter("zoom", OpenApiTypes.INT, description=gettext_lazy("0 t
 _PROVINCE = OpenApiParameter("province", OpenApiTypes.STR, enum=Province.values)
 
 
-def map_data(func):
-    """A map data endpoint: public GET, its own rate limit; the view writes its GeoJSON,
-    DRF only its errors."""
+def map_data(func=None, *, cached: bool = False):
+    """A map data endpoint: public GET, its own rate limit; the view writes its body, DRF
+    only its errors. A `cached` one counts against the limit only the answers it has to
+    build (`_respond`): a cached answer costs the server what a static file does, and a
+    screen of the map asks for dozens of tiles."""
+    if func is None:
+        return lambda func: map_data(func, cached=cached)
     func = content_negotiation_class(FirstRenderer)(func)
     func = renderer_classes([JSONRenderer])(func)
     func = permission_classes([AllowAny])(func)
-    func = throttle_classes([MapThrottle])(func)
+    func = throttle_classes([] if cached else [MapThrottle])(func)
     return api_view(["GET"])(func)
 
 
@@ -255,7 +269,7 @@ def map_data(func):
     parameters=[_ZOOM, _MAP_CAMPAIGN],
     responses=_map_answers(CoverageSerializer),
 )
-@map_data
+@map_data(cached=True)
 def coverage(request):
     """Police services by campaign status and provinces by share covered (public)."""
     try:
@@ -317,7 +331,7 @@ _CAMERA_FILTERS = [
     ],
     responses=_map_answers(CameraViewSerializer),
 )
-@map_data
+@map_data(cached=True)
 def cameras(request):
     """Approved cameras in a bounding box: grid clusters at low zoom, points at high zoom.
     A point gives the camera's id, vendor and directions; the rest is at
@@ -400,7 +414,7 @@ class CameraTileSerializer(serializers.Serializer):
         (400, "application/json"): MapErrorSerializer,
     },
 )
-@map_data
+@map_data(cached=True)
 def camera_tile(request, z: int, x: int, y: int):
     """Approved cameras in one web map tile (the OpenStreetMap tile numbers): grid clusters
     below zoom 14, points from there on unless the tile is crowded. Every camera is in
