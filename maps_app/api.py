@@ -6,6 +6,7 @@ import math
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -130,29 +131,22 @@ def _campaign(slug: str):
     return campaign
 
 
-def _respond(request, name: str, params: dict, build, content_type: str) -> HttpResponse:
-    """A cached JSON body with its ETag: the cache is asked before anything else (`build`
-    reads the database only on a miss, and only a miss counts against the map's rate
-    limit), a revalidation reads only the ETag, and a hit moves only the encoding the
+def _answer(request, entry: CachedBody, build=None, content_type: str = ""):
+    """A cached JSON body with its ETag, or None when it is not cached and there is no
+    `build`. A revalidation reads only the ETag, and a hit moves only the encoding the
     client takes."""
-    entry = CachedBody(name, params)
     wanted = {t.strip() for t in request.headers.get("If-None-Match", "").split(",")} - {""}
     etag = entry.etag() if wanted else None
-
-    def counted_build():
-        throttle = MapThrottle()
-        if not throttle.allow_request(request, None):
-            raise Throttled(wait=throttle.wait())
-        return build()
-
     if etag is None or etag not in wanted:
         gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
-        body = entry.get(counted_build, gzipped=gzipped)
+        body = entry.get(gzipped=gzipped, build=build, content_type=content_type)
+        if body is None:
+            return None
         etag = body.etag
     if etag in wanted:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(body.content, content_type=content_type)
+        response = HttpResponse(body.content, content_type=body.content_type)
         if body.gzipped:
             response["Content-Encoding"] = "gzip"
     response["ETag"] = etag
@@ -160,6 +154,26 @@ def _respond(request, name: str, params: dict, build, content_type: str) -> Http
     # Short browser caching; the ETag makes revalidation cheap.
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+def cached_answer(request) -> HttpResponse | None:
+    """The answer to a map data request when it is cached, else None (middleware.py)."""
+    return _answer(request, CachedBody(request.path, request.GET))
+
+
+def _respond(request, build, content_type: str) -> HttpResponse:
+    """A map data endpoint's answer, from the cache (asked before anything else: `build`
+    reads the database only on a miss, and only a miss counts against the map's rate
+    limit)."""
+
+    def counted_build():
+        throttle = MapThrottle()
+        if not throttle.allow_request(request, None):
+            raise Throttled(wait=throttle.wait())
+        return build()
+
+    entry = CachedBody(request.path, request.GET)
+    return _answer(request, entry, counted_build, content_type)
 
 
 # --- The map's data endpoints ------------------------------------------------------------
@@ -277,8 +291,6 @@ def coverage(request):
         slug = request.GET.get("campaign", "")
         return _respond(
             request,
-            "coverage",
-            coverage_parameters(zoom, slug),
             lambda: selectors.coverage_geojson(_campaign(slug), zoom),
             "application/geo+json",
         )
@@ -286,16 +298,25 @@ def coverage(request):
         return _bad(str(error))
 
 
-def coverage_parameters(zoom: int, slug: str) -> dict:
-    """The coverage body's cache key, shared with its pre-building (tasks.py)."""
-    return {"zoom": zoom, "campaign": slug}
+def coverage_cache(zoom: int, slug: str) -> CachedBody:
+    """Where the coverage the map page asks for is cached, for its pre-building (tasks.py):
+    the address map.js asks for."""
+    query = {"zoom": str(zoom), "campaign": slug} if slug else {"zoom": str(zoom)}
+    return CachedBody(reverse("maps_app:api_coverage"), query)
+
+
+# The filters' values, listed once (a tile is answered in about a millisecond when cached).
+_FILTER_CHOICES = {
+    "vendor": Vendor.values,
+    "source": CameraLocation.Source.values,
+    "province": Province.values,
+}
 
 
 def _camera_filters(request) -> dict:
     return {
-        "vendor": parse_choice(request.GET.get("vendor"), Vendor.values, "vendor"),
-        "source": parse_choice(request.GET.get("source"), CameraLocation.Source.values, "source"),
-        "province": parse_choice(request.GET.get("province"), Province.values, "province"),
+        name: parse_choice(request.GET.get(name), choices, name)
+        for name, choices in _FILTER_CHOICES.items()
     }
 
 
@@ -342,18 +363,12 @@ def cameras(request):
         zoom = parse_zoom(request.GET.get("zoom"))
         filters = _camera_filters(request)
         slug = request.GET.get("campaign", "")
-        params = {
-            "bbox": [round(v, 5) for v in (bbox.west, bbox.south, bbox.east, bbox.north)],
-            "zoom": zoom,
-            "campaign": slug,
-            **filters,
-        }
 
         def build():
             public, _filters = _public_cameras(filters, slug)
             return selectors.cameras_geojson(camera_view(public, bbox, zoom))
 
-        return _respond(request, "cameras", params, build, "application/geo+json")
+        return _respond(request, build, "application/geo+json")
     except BadParameter as error:
         return _bad(str(error))
 
@@ -428,8 +443,7 @@ def camera_tile(request, z: int, x: int, y: int):
             public, with_demo = _public_cameras(filters, slug)
             return tiles.camera_tile(z, x, y, public, filters=with_demo)
 
-        params = {"z": z, "x": x, "y": y, "campaign": slug, **filters}
-        return _respond(request, "camera-tile", params, build, "application/json")
+        return _respond(request, build, "application/json")
     except BadParameter as error:
         return _bad(str(error))
 

@@ -11,6 +11,7 @@ process (web workers, management commands) sees the same version.
 import gzip
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,44 +45,49 @@ def _key(name: str, params: dict) -> str:
 
 @dataclass(frozen=True)
 class Body:
-    """A JSON response body in one encoding, with the ETag of its content."""
+    """A JSON response body in one encoding, with its type and the ETag of its content."""
 
     content: bytes
     etag: str
     gzipped: bool
+    content_type: str
 
 
-def encoded(data) -> tuple[Body, Body]:
+def encoded(data, content_type: str) -> tuple[Body, Body]:
     """The JSON of `data`, plain and gzipped (plain again when gzip would not make it
     smaller, as for an empty tile)."""
     raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
     etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
-    plain = Body(raw, etag, False)
+    plain = Body(raw, etag, False, content_type)
     packed = gzip.compress(raw, compresslevel=6, mtime=0)
-    return plain, Body(packed, etag, True) if len(packed) < len(raw) else plain
+    return plain, Body(packed, etag, True, content_type) if len(packed) < len(raw) else plain
 
 
 class CachedBody:
-    """A JSON response body cached under the data version and its parameters: plain and
-    gzipped as separate entries, so a hit moves only the one the client takes, and the ETag
-    alone, so a revalidation moves no body."""
+    """The body of a public data endpoint's answer, cached under the data version and the
+    address asked for (the path from /api/, so any language prefix shares it, and the query
+    parameters): plain and gzipped as separate entries, so a hit moves only the one the
+    client takes, and the ETag alone, so a revalidation moves no body."""
 
-    def __init__(self, name: str, params: dict):
-        self.key = _key(name, params)
+    def __init__(self, path: str, query: Mapping[str, str]):
+        self.key = _key(path[path.index("/api/") :], dict(query.items()))
 
     def etag(self) -> str | None:
         return cache.get(f"{self.key}:etag")
 
-    def get(self, build, *, gzipped: bool) -> Body:
-        """The body in the encoding asked for, built (and stored) only when not cached."""
+    def get(self, *, gzipped: bool, build=None, content_type: str = "") -> Body | None:
+        """The body in the encoding asked for; when not cached, built (and stored) if
+        `build` is given, None otherwise."""
         hit = cache.get(f"{self.key}:{'gzip' if gzipped else 'raw'}")
         if isinstance(hit, Body):
             return hit
-        plain, packed = self.store(build())
+        if build is None:
+            return None
+        plain, packed = self.store(build(), content_type)
         return packed if gzipped else plain
 
-    def store(self, data) -> tuple[Body, Body]:
-        plain, packed = encoded(data)
+    def store(self, data, content_type: str) -> tuple[Body, Body]:
+        plain, packed = encoded(data, content_type)
         cache.set_many(
             {f"{self.key}:raw": plain, f"{self.key}:gzip": packed, f"{self.key}:etag": plain.etag},
             timeout=settings.MAP_CACHE_SECONDS,

@@ -13,8 +13,8 @@ from requests_app import selectors as requests_selectors
 from requests_app.tasks import queue_after_response
 
 from . import exports, selectors, signals
-from .api import coverage_parameters
-from .cache import CachedBody, data_version
+from .api import coverage_cache
+from .cache import data_version
 from .tiles import camera_grid_current
 
 
@@ -39,7 +39,7 @@ def coverage_prebuild() -> None:
         for zoom in selectors.COVERAGE_ZOOMS:
             data = selectors.coverage_geojson(campaign, zoom)
             for slug in slugs:
-                CachedBody("coverage", coverage_parameters(zoom, slug)).store(data)
+                coverage_cache(zoom, slug).store(data, "application/geo+json")
 
 
 @shared_task(acks_late=True)

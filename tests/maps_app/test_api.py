@@ -410,3 +410,16 @@ def test_a_change_has_the_map_data_built_before_anyone_asks(
     assert not_the_cache(queries) == []
     assert exports.built_fingerprint() == cameras_fingerprint()
     assert CameraGrid.objects.get().fingerprint == cameras_fingerprint()
+
+
+def test_a_cached_answer_is_sent_before_the_site_reads_a_session(client, campaign, alice):
+    params = {"zoom": 4, "campaign": campaign.slug}
+    first = client.get(COVERAGE, params)
+    client.force_login(alice)  # a session the cached answer has no use for
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(COVERAGE, params)
+        french = client.get("/fr" + COVERAGE, params)
+    assert again.content == french.content == first.content
+    assert french["ETag"] == first["ETag"]
+    assert not any("django_session" in q["sql"] for q in queries)
+    assert not_the_cache(queries) == []
