@@ -31,7 +31,6 @@ def _map_config(request, campaign, *, embed: bool) -> dict:
         "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
         "minZoom": settings.LEAFLET_CONFIG["MIN_ZOOM"],
         "maxZoom": settings.LEAFLET_CONFIG["MAX_ZOOM"],
-        "clusterMaxZoom": settings.MAP_CLUSTER_MAX_ZOOM,
         "coverageUrl": reverse("maps_app:api_coverage"),
         "coverageZooms": selectors.COVERAGE_ZOOMS,
         # Address templates: {z}/{x}/{y} of a camera tile, {id} of a camera's details.
