@@ -16,9 +16,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo(directory, settings):
     settings.DEBUG = True  # load_demo's guard
-    # The live server's threads share one in-memory SQLite connection, and a screen of map
-    # tiles comes in at once: their cached bodies go to memory, not through that connection.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     call_command("load_demo", stdout=io.StringIO())
 
 
