@@ -127,6 +127,8 @@ MIDDLEWARE = [
     # The Content-Security-Policy of every page (CONTENT_SECURITY_POLICY below).
     "campaign.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The map's cached data, sent as WhiteNoise sends a static file (maps_app/middleware.py).
+    "maps_app.middleware.cached_map_data",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -435,6 +437,15 @@ MAP_CLUSTER_MAX_ZOOM = _positive_int("MAP_CLUSTER_MAX_ZOOM", 14)
 MAP_MAX_CELLS = _positive_int("MAP_MAX_CELLS", 2000)
 MAP_MAX_POINTS = _positive_int("MAP_MAX_POINTS", 2000)
 MAP_CACHE_SECONDS = _positive_int("MAP_CACHE_SECONDS", 300)
+# A camera tile from MAP_CLUSTER_MAX_ZOOM up holds at most this many points, clusters past
+# it: 77 tiles fill a 2560x1440 screen, and each stays near a kilobyte.
+MAP_TILE_MAX_POINTS = _positive_int("MAP_TILE_MAX_POINTS", 24)
+# Build the map's coverage, camera grid and exports as soon as the data changes (a task on
+# commit), so the first visitor after a change finds them ready.
+MAP_PREBUILD = _read("MAP_PREBUILD", env.bool, True)
+# Where the camera exports are written (built by a task, served as files); empty: an
+# "exports" folder in MEDIA_ROOT. Every web process must see the same folder.
+EXPORTS_ROOT = _read("EXPORTS_ROOT", env.str, "")
 # A camera submitted this close to a known one is flagged as a possible duplicate.
 MAP_DUPLICATE_METRES = _positive_int("MAP_DUPLICATE_METRES", 25)
 CAMERA_PHOTO_MAX_BYTES = _positive_int("CAMERA_PHOTO_MAX_MB", 10) * 1_000_000

@@ -57,8 +57,9 @@ urlpatterns += i18n_patterns(
     path("activity/", views.activity, name="activity"),
     # Inside the language prefix so the switcher can translate the French page's address.
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("requests_app.urls")),
+    # Before requests_app's pages: the map's data endpoints are the most asked for.
     path("", include("maps_app.urls")),  # /map/, /map/embed/, /api/map/... (maps_app)
+    path("", include("requests_app.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

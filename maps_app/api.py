@@ -6,6 +6,7 @@ import math
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from rest_framework.decorators import (
     renderer_classes,
     throttle_classes,
 )
+from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -42,8 +44,8 @@ from requests_app.api.common import (
 )
 from requests_app.models import PoliceService, Province, Release, Vendor
 
-from . import selectors, services
-from .cache import CachedBody, cached_body
+from . import selectors, services, tiles
+from .cache import CachedBody
 from .clustering import BBox, camera_view
 from .geo import in_canada
 from .models import CameraLocation
@@ -130,19 +132,49 @@ def _campaign(slug: str):
     return campaign
 
 
-def _respond(request, entry: CachedBody, content_type: str) -> HttpResponse:
-    if entry.etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+def _answer(request, entry: CachedBody, build=None, content_type: str = ""):
+    """A cached JSON body with its ETag, or None when it is not cached and there is no
+    `build`. A revalidation reads only the ETag, and a hit moves only the encoding the
+    client takes."""
+    wanted = {t.strip() for t in request.headers.get("If-None-Match", "").split(",")} - {""}
+    etag = entry.etag() if wanted else None
+    if etag is None or etag not in wanted:
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        body = entry.get(gzipped=gzipped, build=build, content_type=content_type)
+        if body is None:
+            return None
+        etag = body.etag
+    if etag in wanted:
         response = HttpResponse(status=304)
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(entry.gzipped, content_type=content_type)
-        response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(entry.body, content_type=content_type)
-    response["ETag"] = entry.etag
+        response = HttpResponse(body.content, content_type=body.content_type)
+        if body.gzipped:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
     patch_vary_headers(response, ["Accept-Encoding"])
     # Short browser caching; the ETag makes revalidation cheap.
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+def cached_answer(request) -> HttpResponse | None:
+    """The answer to a map data request when it is cached, else None (middleware.py)."""
+    return _answer(request, CachedBody(request.path, request.GET))
+
+
+def _respond(request, build, content_type: str) -> HttpResponse:
+    """A map data endpoint's answer, from the cache (asked before anything else: `build`
+    reads the database only on a miss, and only a miss counts against the map's rate
+    limit)."""
+
+    def counted_build():
+        throttle = MapThrottle()
+        if not throttle.allow_request(request, None):
+            raise Throttled(wait=throttle.wait())
+        return build()
+
+    entry = CachedBody(request.path, request.GET)
+    return _answer(request, entry, counted_build, content_type)
 
 
 # --- The map's data endpoints ------------------------------------------------------------
@@ -233,13 +265,17 @@ _ZOOM = OpenApiParameter("zoom", OpenApiTypes.INT, description=gettext_lazy("0 t
 _PROVINCE = OpenApiParameter("province", OpenApiTypes.STR, enum=Province.values)
 
 
-def map_data(func):
-    """A map data endpoint: public GET, its own rate limit; the view writes its GeoJSON,
-    DRF only its errors."""
+def map_data(func=None, *, cached: bool = False):
+    """A map data endpoint: public GET, its own rate limit; the view writes its body, DRF
+    only its errors. A `cached` one counts against the limit only the answers it has to
+    build (`_respond`): a cached answer costs the server what a static file does, and a
+    screen of the map asks for dozens of tiles."""
+    if func is None:
+        return lambda func: map_data(func, cached=cached)
     func = content_negotiation_class(FirstRenderer)(func)
     func = renderer_classes([JSONRenderer])(func)
     func = permission_classes([AllowAny])(func)
-    func = throttle_classes([MapThrottle])(func)
+    func = throttle_classes([] if cached else [MapThrottle])(func)
     return api_view(["GET"])(func)
 
 
@@ -248,17 +284,57 @@ def map_data(func):
     parameters=[_ZOOM, _MAP_CAMPAIGN],
     responses=_map_answers(CoverageSerializer),
 )
-@map_data
+@map_data(cached=True)
 def coverage(request):
     """Police services by campaign status and provinces by share covered (public)."""
     try:
         zoom = parse_zoom(request.GET.get("zoom"), default=4)
-        campaign = _campaign(request.GET.get("campaign", ""))
+        slug = request.GET.get("campaign", "")
+        return _respond(
+            request,
+            lambda: selectors.coverage_geojson(_campaign(slug), zoom),
+            "application/geo+json",
+        )
     except BadParameter as error:
         return _bad(str(error))
-    params = {"zoom": zoom, "campaign": campaign.pk if campaign else None}
-    entry = cached_body("coverage", params, lambda: selectors.coverage_geojson(campaign, zoom))
-    return _respond(request, entry, "application/geo+json")
+
+
+def coverage_cache(zoom: int, slug: str) -> CachedBody:
+    """Where the coverage the map page asks for is cached, for its pre-building (tasks.py):
+    the address map.js asks for."""
+    query = {"zoom": str(zoom), "campaign": slug} if slug else {"zoom": str(zoom)}
+    return CachedBody(reverse("maps_app:api_coverage"), query)
+
+
+# The filters' values, listed once (a tile is answered in about a millisecond when cached).
+_FILTER_CHOICES = {
+    "vendor": Vendor.values,
+    "source": CameraLocation.Source.values,
+    "province": Province.values,
+}
+
+
+def _camera_filters(request) -> dict:
+    return {
+        name: parse_choice(request.GET.get(name), choices, name)
+        for name, choices in _FILTER_CHOICES.items()
+    }
+
+
+def _public_cameras(filters: dict, slug: str):
+    """The cameras a map shows, and the filters with `demo`: the demo campaign's map shows
+    its fictional cameras, every other map the real ones."""
+    campaign = _campaign(slug)
+    filters = {**filters, "demo": bool(campaign and campaign.is_demo)}
+    return selectors.public_cameras(**filters), filters
+
+
+_CAMERA_FILTERS = [
+    OpenApiParameter("vendor", OpenApiTypes.STR, enum=Vendor.values),
+    OpenApiParameter("source", OpenApiTypes.STR, enum=CameraLocation.Source.values),
+    _PROVINCE,
+    _MAP_CAMPAIGN,
+]
 
 
 @extend_schema(
@@ -273,43 +349,104 @@ def coverage(request):
         OpenApiParameter(
             "zoom", OpenApiTypes.INT, required=True, description=gettext_lazy("0 to 20.")
         ),
-        OpenApiParameter("vendor", OpenApiTypes.STR, enum=Vendor.values),
-        OpenApiParameter("source", OpenApiTypes.STR, enum=CameraLocation.Source.values),
-        _PROVINCE,
-        _MAP_CAMPAIGN,
+        *_CAMERA_FILTERS,
     ],
     responses=_map_answers(CameraViewSerializer),
 )
-@map_data
+@map_data(cached=True)
 def cameras(request):
-    """Approved cameras in a bounding box: grid clusters at low zoom, points at high zoom."""
+    """Approved cameras in a bounding box: grid clusters at low zoom, points at high zoom.
+    A point gives the camera's id, vendor and directions; the rest is at
+    `/api/map/cameras/{id}`. The map page asks for tiles instead
+    (`/api/map/cameras/{z}/{x}/{y}.json`), which its browser and the server cache."""
     try:
         bbox = parse_bbox(request.GET.get("bbox"))
         zoom = parse_zoom(request.GET.get("zoom"))
-        vendor = parse_choice(request.GET.get("vendor"), Vendor.values, "vendor")
-        source = parse_choice(request.GET.get("source"), CameraLocation.Source.values, "source")
-        province = parse_choice(request.GET.get("province"), Province.values, "province")
-        campaign = _campaign(request.GET.get("campaign", ""))
+        filters = _camera_filters(request)
+        slug = request.GET.get("campaign", "")
+
+        def build():
+            public, _filters = _public_cameras(filters, slug)
+            return selectors.cameras_geojson(camera_view(public, bbox, zoom))
+
+        return _respond(request, build, "application/geo+json")
     except BadParameter as error:
         return _bad(str(error))
-    # The demo campaign's map shows its fictional cameras, every other map the real ones.
-    demo = bool(campaign and campaign.is_demo)
-    params = {
-        "bbox": [round(v, 5) for v in (bbox.west, bbox.south, bbox.east, bbox.north)],
-        "zoom": zoom,
-        "vendor": vendor,
-        "source": source,
-        "province": province,
-        "demo": demo,
-    }
 
-    def build():
-        public = selectors.public_cameras(
-            vendor=vendor, source=source, province=province, demo=demo
+
+def parse_tile(z: int, x: int, y: int) -> None:
+    if not 0 <= z <= tiles.MAX_ZOOM:
+        raise BadParameter(_("z must be a zoom from 0 to %(max)d.") % {"max": tiles.MAX_ZOOM})
+    if not (0 <= x < 2**z and 0 <= y < 2**z):
+        raise BadParameter(
+            _("x and y must be from 0 to %(last)d at zoom %(z)d.") % {"last": 2**z - 1, "z": z}
         )
-        return selectors.cameras_geojson(camera_view(public, bbox, zoom), public)
 
-    return _respond(request, cached_body("cameras", params, build), "application/geo+json")
+
+class CameraTileSerializer(serializers.Serializer):
+    mode = serializers.CharField(
+        help_text=gettext_lazy("`points`, or `clusters` at low zoom or in a crowded tile.")
+    )
+    total = serializers.IntegerField(help_text=gettext_lazy("Every camera in the tile."))
+    clusters = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField()),
+        help_text=gettext_lazy(
+            "[longitude, latitude, count]: two or more cameras of a grid cell, at their mean "
+            "position."
+        ),
+    )
+    points = serializers.ListField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text=gettext_lazy(
+            "[id, longitude, latitude, vendor, directions]: one camera; its details are at "
+            "/api/map/cameras/{id}."
+        ),
+    )
+
+
+@extend_schema(
+    operation_id="map_camera_tile_retrieve",
+    summary=gettext_lazy("The map's cameras in a tile"),
+    parameters=[
+        OpenApiParameter(
+            "z", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("0 to 20.")
+        ),
+        OpenApiParameter(
+            "x", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("0 to 2^z - 1.")
+        ),
+        OpenApiParameter(
+            "y",
+            OpenApiTypes.INT,
+            OpenApiParameter.PATH,
+            description=gettext_lazy("0 to 2^z - 1, from the north."),
+        ),
+        *_CAMERA_FILTERS,
+    ],
+    responses={
+        (200, "application/json"): CameraTileSerializer,
+        (304, "application/json"): OpenApiResponse(
+            description=gettext_lazy("Unchanged since the ETag given in If-None-Match.")
+        ),
+        (400, "application/json"): MapErrorSerializer,
+    },
+)
+@map_data(cached=True)
+def camera_tile(request, z: int, x: int, y: int):
+    """Approved cameras in one web map tile (the OpenStreetMap tile numbers): grid clusters
+    below zoom 14, points from there on unless the tile is crowded. Every camera is in
+    exactly one tile at each zoom, so the tiles' counts add up."""
+    try:
+        parse_tile(z, x, y)
+        filters = _camera_filters(request)
+        slug = request.GET.get("campaign", "")
+
+        def build():
+            public, with_demo = _public_cameras(filters, slug)
+            return tiles.camera_tile(z, x, y, public, filters=with_demo)
+
+        return _respond(request, build, "application/json")
+    except BadParameter as error:
+        return _bad(str(error))
 
 
 @extend_schema(
@@ -419,6 +556,31 @@ class CameraSerializer(CameraPropertiesSerializer):
             "latitude": float(camera.latitude),
             "longitude": float(camera.longitude),
         }
+
+
+@extend_schema(
+    operation_id="map_camera_retrieve",
+    summary=gettext_lazy("One camera, for the map's popup"),
+    responses={
+        200: CameraSerializer,
+        404: MapErrorSerializer,
+    },
+)
+@map_data
+def camera_detail(request, pk: int):
+    """What the public may know about one approved camera (its reporter and organizers also
+    see it before it is approved; for everyone else it does not exist)."""
+    camera = (
+        CameraLocation.objects.visible_to(request.user)
+        .select_related("police_service", "release")
+        .filter(pk=pk)
+        .first()
+    )
+    if camera is None:
+        return JsonResponse({"error": _("No such camera.")}, status=404)
+    response = JsonResponse(CameraSerializer(camera).data)
+    response["Cache-Control"] = "public, max-age=60" if camera.is_public else "private, no-store"
+    return response
 
 
 class CameraFeatureSerializer(serializers.Serializer):

@@ -12,7 +12,8 @@ class MapsAppConfig(AppConfig):
     def ready(self):
         from requests_app.roles import organizer_permissions_sync
 
-        from . import signals
+        from . import signals, tasks
 
         signals.connect()
+        tasks.connect()
         post_migrate.connect(organizer_permissions_sync, sender=self)

@@ -11,6 +11,7 @@ process (web workers, management commands) sees the same version.
 import gzip
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,34 +44,68 @@ def _key(name: str, params: dict) -> str:
 
 
 @dataclass(frozen=True)
-class CachedBody:
-    body: bytes
-    gzipped: bytes
+class Body:
+    """A JSON response body in one encoding, with its type and the ETag of its content."""
+
+    content: bytes
     etag: str
+    gzipped: bool
+    content_type: str
 
 
-def cached_body(name: str, params: dict, build) -> CachedBody:
-    """A JSON response body (plain and gzipped) with its ETag, built only when not cached."""
-    key = _key(name, params)
-    hit = cache.get(key)
-    if isinstance(hit, CachedBody):
-        return hit
-    body = json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    entry = CachedBody(body, gzip.compress(body, compresslevel=6, mtime=0), etag)
-    cache.set(key, entry, timeout=settings.MAP_CACHE_SECONDS)
-    return entry
+def encoded(data, content_type: str) -> tuple[Body, Body]:
+    """The JSON of `data`, plain and gzipped (plain again when gzip would not make it
+    smaller, as for an empty tile)."""
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
+    plain = Body(raw, etag, False, content_type)
+    packed = gzip.compress(raw, compresslevel=6, mtime=0)
+    return plain, Body(packed, etag, True, content_type) if len(packed) < len(raw) else plain
+
+
+class CachedBody:
+    """The body of a public data endpoint's answer, cached under the data version and the
+    address asked for (the path from /api/, so any language prefix shares it, and the query
+    parameters): plain and gzipped as separate entries, so a hit moves only the one the
+    client takes, and the ETag alone, so a revalidation moves no body."""
+
+    def __init__(self, path: str, query: Mapping[str, str]):
+        self.key = _key(path[path.index("/api/") :], dict(query.items()))
+
+    def etag(self) -> str | None:
+        return cache.get(f"{self.key}:etag")
+
+    def get(self, *, gzipped: bool, build=None, content_type: str = "") -> Body | None:
+        """The body in the encoding asked for; when not cached, built (and stored) if
+        `build` is given, None otherwise."""
+        hit = cache.get(f"{self.key}:{'gzip' if gzipped else 'raw'}")
+        if isinstance(hit, Body):
+            return hit
+        if build is None:
+            return None
+        plain, packed = self.store(build(), content_type)
+        return packed if gzipped else plain
+
+    def store(self, data, content_type: str) -> tuple[Body, Body]:
+        plain, packed = encoded(data, content_type)
+        cache.set_many(
+            {f"{self.key}:raw": plain, f"{self.key}:gzip": packed, f"{self.key}:etag": plain.etag},
+            timeout=settings.MAP_CACHE_SECONDS,
+        )
+        return plain, packed
 
 
 _MISSING = object()
 
 
 def cached_value(name: str, params: dict, build):
-    """A picklable value (figures, chart shapes), built only when not cached."""
+    """A picklable value (figures, chart shapes), built only when not cached. None is not
+    kept: the next call builds again (an answer not known yet)."""
     key = _key(name, params)
     hit = cache.get(key, _MISSING)
     if hit is not _MISSING:
         return hit
     value = build()
-    cache.set(key, value, timeout=settings.MAP_CACHE_SECONDS)
+    if value is not None:
+        cache.set(key, value, timeout=settings.MAP_CACHE_SECONDS)
     return value

@@ -64,15 +64,20 @@ class Cluster:
     cell: tuple[int, int]
 
 
-def clusters(cameras: QuerySet, zoom: int) -> list[Cluster]:
-    """Cameras grouped by grid cell, each with its count and the mean position of its points."""
+def with_cells(cameras: QuerySet, zoom: int) -> QuerySet:
+    """The cameras with their grid cell at this zoom (`cell_x`, `cell_y`)."""
     dlat, dlon = cell_size(zoom)
+    return cameras.annotate(
+        cell_x=Floor(Cast(F("longitude"), FloatField()) / dlon),
+        cell_y=Floor(Cast(F("latitude"), FloatField()) / dlat),
+    )
+
+
+def grouped(cameras_with_cells: QuerySet) -> list[Cluster]:
+    """Cameras annotated by `with_cells`, grouped by cell, each with its count and the mean
+    position of its points."""
     rows = (
-        cameras.annotate(
-            cell_x=Floor(Cast(F("longitude"), FloatField()) / dlon),
-            cell_y=Floor(Cast(F("latitude"), FloatField()) / dlat),
-        )
-        .values("cell_x", "cell_y")
+        cameras_with_cells.values("cell_x", "cell_y")
         .annotate(
             n=Count("pk"),
             lat=Avg(Cast(F("latitude"), FloatField())),
@@ -91,6 +96,11 @@ def clusters(cameras: QuerySet, zoom: int) -> list[Cluster]:
         )
         for row in rows
     ]
+
+
+def clusters(cameras: QuerySet, zoom: int) -> list[Cluster]:
+    """Cameras grouped by grid cell at this zoom."""
+    return grouped(with_cells(cameras, zoom))
 
 
 @dataclass

@@ -250,6 +250,8 @@ class CameraLocation(models.Model):
             models.Index(fields=["status", "latitude", "longitude"], name="camera_status_lat_lon"),
             # The moderation queue, oldest first.
             models.Index(fields=["status", "created_at"], name="camera_status_created"),
+            # Are the camera grid and the exports current: MAX(updated_at) (tiles.py).
+            models.Index(fields=["updated_at"], name="camera_updated"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -286,6 +288,45 @@ class CameraLocation(models.Model):
         if self.osm_id is None or self.osm_type not in ("node", "way"):
             return ""
         return f"https://www.openstreetmap.org/{self.osm_type}/{self.osm_id}"
+
+
+class CameraCell(models.Model):
+    """Approved cameras counted per grid cell at the low zooms (`tiles.GRID_MAX_ZOOM` and
+    below), per value of the map's filters, so a tile of the whole country reads a few
+    dozen rows instead of every camera. Rebuilt from the cameras when they change
+    (`tiles.camera_grid_refresh`); never edited by hand."""
+
+    zoom = models.PositiveSmallIntegerField()
+    # The cell: floor(longitude / width), floor(latitude / height) at this zoom (clustering.py).
+    x = models.IntegerField()
+    y = models.IntegerField()
+    is_demo = models.BooleanField()
+    vendor = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=10)
+    province = models.CharField(max_length=2, blank=True)  # the operating service's
+    count = models.PositiveIntegerField()
+    latitude_sum = models.FloatField()
+    longitude_sum = models.FloatField()
+    first_id = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # A tile: the cells of one zoom in a range of columns and rows.
+            models.Index(fields=["is_demo", "zoom", "x", "y"], name="camera_cell_tile"),
+        ]
+
+    def __str__(self):
+        return f"{self.count} at zoom {self.zoom}, cell {self.x},{self.y}"
+
+
+class CameraGrid(models.Model):
+    """The one row saying which state of the cameras `CameraCell` was built from."""
+
+    fingerprint = models.CharField(max_length=100, blank=True)
+    built_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"camera grid built {self.built_at}"
 
 
 class CameraRevision(AppendOnly, models.Model):

@@ -8,7 +8,6 @@ the ODbL (docs/maps.md says what that obliges us to do).
 """
 
 import csv
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -17,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
+from typing import TextIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -480,29 +480,28 @@ CSV_COLUMNS = [
 ]
 
 
-def cameras_to_geojson(cameras: Iterable[CameraLocation]) -> dict:
-    features = []
-    for camera in cameras:
+def write_geojson(cameras: Iterable[CameraLocation], out: TextIO) -> None:
+    """A FeatureCollection of points, written one feature at a time (it can be large)."""
+    out.write('{"type": "FeatureCollection", "license": ' + json.dumps(LICENCE_NOTE))
+    out.write(', "features": [')
+    for index, camera in enumerate(cameras):
         row = export_row(camera)
-        features.append(
-            {
-                "type": "Feature",
-                "id": camera.pk,
-                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-                "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
-                | {"directions": camera.directions},
-            }
-        )
-    return {"type": "FeatureCollection", "license": LICENCE_NOTE, "features": features}
+        feature = {
+            "type": "Feature",
+            "id": camera.pk,
+            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+            "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
+            | {"directions": camera.directions},
+        }
+        out.write(("," if index else "") + "\n" + json.dumps(feature, ensure_ascii=False))
+    out.write("\n]}\n")
 
 
-def cameras_to_csv(cameras: Iterable[CameraLocation]) -> str:
-    out = io.StringIO()
+def write_csv(cameras: Iterable[CameraLocation], out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for camera in cameras:
         writer.writerow({key: safe_cell(value) for key, value in export_row(camera).items()})
-    return out.getvalue()
 
 
 def osm_tags(camera: CameraLocation) -> dict[str, str]:
@@ -526,20 +525,21 @@ def osm_tags(camera: CameraLocation) -> dict[str, str]:
     return tags
 
 
-def cameras_to_osm_xml(cameras: Iterable[CameraLocation]) -> bytes:
-    """An .osm file of new nodes (negative ids) for a mapper to review in JOSM and upload.
+def write_osm_xml(cameras: Iterable[CameraLocation], out: TextIO) -> None:
+    """An .osm file of new nodes (negative ids) for a mapper to review in JOSM and upload,
+    written one node at a time.
 
     Only fixed cameras: trailers move and bases of camera vehicles are not cameras, and
     OpenStreetMap maps what is durably on the ground.
     """
-    root = ET.Element("osm", version="0.6", generator="alpr-records-campaign")
+    out.write("<?xml version='1.0' encoding='utf-8'?>\n")
+    out.write('<osm version="0.6" generator="alpr-records-campaign">\n')
     new_id = 0
     for camera in cameras:
         if camera.kind != CameraLocation.Kind.FIXED:
             continue
         new_id -= 1
-        node = ET.SubElement(
-            root,
+        node = ET.Element(
             "node",
             id=str(new_id),
             visible="true",
@@ -548,8 +548,9 @@ def cameras_to_osm_xml(cameras: Iterable[CameraLocation]) -> bytes:
         )
         for key, value in osm_tags(camera).items():
             ET.SubElement(node, "tag", k=key, v=value)
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+        ET.indent(node, level=1)
+        out.write("  " + ET.tostring(node, encoding="unicode").rstrip() + "\n")
+    out.write("</osm>\n")
 
 
 def load_file(path) -> OverpassExport | dict:

@@ -27,6 +27,7 @@ from . import geo
 from .cache import cached_value
 from .clustering import CameraView
 from .models import CameraLocation, ProvinceBoundary, ServiceArea
+from .tiles import point_rows
 
 # Campaign status colours on the map, one per TargetStatus (the legend lists them).
 STATUS_COLOURS = {
@@ -84,6 +85,11 @@ def counters(campaign: Campaign | None) -> dict:
         }
 
     return cached_value("map-counters", {"campaign": campaign.pk if campaign else None}, build)
+
+
+# The zoom the map page asks the coverage for at each detail level (any zoom of a level gives
+# the same shapes), so its few bodies can be built before anyone asks (tasks.py).
+COVERAGE_ZOOMS = [max_zoom for max_zoom, *_rest in geo.DETAIL_LEVELS]
 
 
 def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
@@ -235,21 +241,20 @@ def _photo_url(camera: CameraLocation) -> str:
     return reverse("maps_app:camera_photo", kwargs={"pk": camera.pk})
 
 
-def _point(camera: CameraLocation) -> dict:
-    return {
-        "type": "Feature",
-        "id": f"camera-{camera.pk}",
-        "geometry": {
-            "type": "Point",
-            "coordinates": [float(camera.longitude), float(camera.latitude)],
-        },
-        "properties": {"cluster": False, **camera_properties(camera)},
-    }
-
-
-def cameras_geojson(view: CameraView, cameras: QuerySet) -> dict:
-    points = cameras.filter(pk__in=view.point_ids).select_related("police_service", "release")
-    features = [_point(camera) for camera in points.order_by("pk")]
+def cameras_geojson(view: CameraView) -> dict:
+    """A view's cameras as GeoJSON: clusters with their count, and points with only what the
+    map draws (id, vendor, directions); a point's details are asked for when it is clicked."""
+    features = [
+        {
+            "type": "Feature",
+            "id": f"camera-{pk}",
+            "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+            "properties": {"cluster": False, "id": pk, "vendor": vendor, "directions": directions},
+        }
+        for pk, longitude, latitude, vendor, directions in point_rows(
+            CameraLocation.objects.filter(pk__in=view.point_ids)
+        )
+    ]
     for cluster in view.clusters:
         features.append(
             {

@@ -8,6 +8,7 @@ ReleaseDecision) whose creation does.
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 
 from requests_app.models import (
     AccessRequest,
@@ -46,13 +47,19 @@ def _changed(sender, **kwargs):
     transaction.on_commit(data_changed, robust=True)
 
 
+# Sent once for rows written in bulk (`bulk_create` and `bulk_update` send no signals); every
+# receiver of a saved row (here, and the map's pre-building in tasks.py) listens to it too.
+bulk_changed = Signal()
+
+
 def changed_in_bulk(model) -> None:
-    """What saving a row of `model` sets off, once for rows written in bulk (`bulk_create` and
-    `bulk_update` send no signals), as the OSM import does."""
-    _changed(sender=model)
+    """What saving a row of `model` sets off, once for rows written in bulk, as the OSM import
+    does."""
+    bulk_changed.send(sender=model)
 
 
 def connect() -> None:
+    bulk_changed.connect(_changed, dispatch_uid="maps-bulk")
     for model in WATCHED:
         post_save.connect(_changed, sender=model, dispatch_uid=f"maps-{model.__name__}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"maps-{model.__name__}-delete")

@@ -5,6 +5,12 @@ from . import api, views
 app_name = "maps_app"
 
 urlpatterns = [
+    # Data endpoints (documented public addresses), first: the map asks for dozens at a time.
+    path("api/map/coverage.geojson", api.coverage, name="api_coverage"),
+    path("api/map/cameras/<int:z>/<int:x>/<int:y>.json", api.camera_tile, name="api_camera_tile"),
+    path("api/map/cameras/<int:pk>", api.camera_detail, name="api_camera_detail"),
+    path("api/map/cameras", api.cameras, name="api_cameras"),
+    path("api/map/suggest", api.suggest, name="api_suggest"),
     path("map/", views.map_page, name="map"),
     path("map/embed/", views.map_embed, name="embed"),
     path("map/cameras/new/", views.camera_new, name="camera_new"),
@@ -16,8 +22,4 @@ urlpatterns = [
     path("map/cameras.geojson", views.export_geojson, name="export_geojson"),
     path("map/cameras.csv", views.export_csv, name="export_csv"),
     path("map/cameras.osm", views.export_osm, name="export_osm"),
-    # Data endpoints (documented public addresses).
-    path("api/map/coverage.geojson", api.coverage, name="api_coverage"),
-    path("api/map/cameras", api.cameras, name="api_cameras"),
-    path("api/map/suggest", api.suggest, name="api_suggest"),
 ]

@@ -1,13 +1,13 @@
-import json
 
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -19,7 +19,7 @@ from requests_app.models import Outcome, Province, Stage, Vendor
 from requests_app.roles import is_organizer
 from requests_app.selectors import TargetStatus
 
-from . import osm, selectors, services
+from . import exports, selectors, services, tasks
 from .forms import CameraForm, DecisionForm, MapFilterForm
 from .models import CameraLocation
 
@@ -33,9 +33,14 @@ def _map_config(request, campaign, *, embed: bool) -> dict:
         "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
         "minZoom": settings.LEAFLET_CONFIG["MIN_ZOOM"],
         "maxZoom": settings.LEAFLET_CONFIG["MAX_ZOOM"],
-        "clusterMaxZoom": settings.MAP_CLUSTER_MAX_ZOOM,
         "coverageUrl": reverse("maps_app:api_coverage"),
-        "camerasUrl": reverse("maps_app:api_cameras"),
+        "coverageZooms": selectors.COVERAGE_ZOOMS,
+        # Address templates: {z}/{x}/{y} of a camera tile, {id} of a camera's details.
+        "cameraTileUrl": reverse(
+            "maps_app:api_camera_tile", kwargs={"z": 0, "x": 0, "y": 0}
+        ).replace("/0/0/0.json", "/{z}/{x}/{y}.json"),
+        "cameraUrl": reverse("maps_app:api_camera_detail", kwargs={"pk": 0}).removesuffix("0")
+        + "{id}",
         "campaign": campaign.slug if campaign else "",
         "language": get_language(),
         "embed": embed,
@@ -75,6 +80,8 @@ def _map_config(request, campaign, *, embed: bool) -> dict:
                 "The background map could not load; the campaign's data is still shown."
             ),
             "details": _("Details"),
+            "loading": _("Loading…"),
+            "notLoaded": _("The details could not be loaded."),
         },
     }
 
@@ -260,32 +267,47 @@ def camera_photo(request, pk):
 # --- Exports ---------------------------------------------------------------------------------
 
 
-def _export_cameras():
-    return (
-        CameraLocation.objects.public().select_related("police_service", "release").order_by("pk")
-    )
+def _export(request, name: str):
+    """A camera export, served from its built file (exports.py)."""
+    path = exports.export_file(name, queue_refresh=tasks.exports_refresh_queue)
+    if path is None:
+        response = HttpResponse(
+            _("The export is being prepared. Please try again in a few seconds."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "5"
+        return response
+    stat = path.stat()
+    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        export = exports.FORMATS[name]
+        response = FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=export.filename,
+            content_type=export.content_type,
+        )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    response["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @require_GET
 def export_geojson(request):
-    body = json.dumps(osm.cameras_to_geojson(_export_cameras()), ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Content-Disposition"] = 'attachment; filename="alpr-cameras.geojson"'
-    return response
+    return _export(request, "geojson")
 
 
 @require_GET
 def export_csv(request):
-    response = HttpResponse(osm.cameras_to_csv(_export_cameras()), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="alpr-cameras.csv"'
-    return response
+    return _export(request, "csv")
 
 
 @require_GET
 def export_osm(request):
     """Cameras found in records and in the field, as new nodes for JOSM (not those that
     came from OpenStreetMap, which are there already)."""
-    cameras = _export_cameras().exclude(source=CameraLocation.Source.OSM)
-    response = HttpResponse(osm.cameras_to_osm_xml(cameras), content_type="application/xml")
-    response["Content-Disposition"] = 'attachment; filename="alpr-cameras.osm"'
-    return response
+    return _export(request, "osm")

@@ -82,7 +82,8 @@ def release_extractions_requeue() -> list[int]:
 
 # Without a worker (no REDIS_URL) tasks run in-process. Those queued during a web request
 # then run once the response has been sent, so a request never waits for them (an upload's
-# extraction, an e-mail's delivery); a page says "Processing" until they are done.
+# extraction, an e-mail's delivery, the map's pre-building in maps_app.tasks); a page says
+# "Processing" until they are done.
 _after_response = threading.local()
 
 
@@ -97,6 +98,12 @@ def after_response_run(**kwargs) -> None:
             call()
         except Exception:  # the response is sent: log it, and run the others
             logger.exception("a task run after the response failed")
+
+
+def in_web_request() -> bool:
+    """Whether this thread is serving a web request (without a worker, what it queues runs
+    once the response is sent)."""
+    return getattr(_after_response, "calls", None) is not None
 
 
 def task_queue(task, *args, countdown: int | None = None) -> None:

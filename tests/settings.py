@@ -25,3 +25,7 @@ REST_FRAMEWORK = {
 # The same for the site's own limits on claims, uploads, comments...: the tests of those
 # limits set their own.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "100000/minute")  # noqa: F405
+
+# The map's pre-building runs after each change (a task on commit): the tests that are about
+# it turn it on; elsewhere it would only rebuild the coverage after every row a test writes.
+MAP_PREBUILD = False

@@ -1,8 +1,11 @@
 /* The public coverage map: police services by campaign status, provinces by share covered,
  * approved ALPR cameras (server-side clusters at low zoom, points and direction cones at
- * high zoom). The view and the filters live in the address (#map=Z/LAT/LON&status=...), so a
- * link reopens the same view. Every script is served by the site; only tiles come from the
- * configured tile server, and the data layers are drawn whether or not tiles load.
+ * high zoom, asked for as fixed z/x/y tiles and kept in memory; a camera's details are
+ * asked for when it is clicked). The view and the filters live in the address
+ * (#map=Z/LAT/LON&status=...), so a link reopens the same view. Every script is served by the
+ * site; only background tiles come from the configured tile server, and the data layers are
+ * drawn whether or not they load. Once the first coverage and cameras are drawn, the page
+ * says so: body[data-map-ready=true] (the browser tests and the benchmark wait for it).
  */
 (function () {
   "use strict";
@@ -13,7 +16,7 @@
   const form = document.getElementById("map-filters");
   const note = document.getElementById("map-note");
   const FILTERS = ["province", "status", "vendor", "source"];
-  const LEVEL_ZOOMS = [4, 6, 9]; // maps_app.geo.DETAIL_LEVELS
+  const LEVEL_ZOOMS = config.coverageZooms; // one per maps_app.geo.DETAIL_LEVELS
   const CONE_ZOOM = 15;
   const CONE_METRES = 45;
   const CONE_HALF_ANGLE = 25;
@@ -195,7 +198,9 @@
     const level = detailLevel(map.getZoom());
     if (level === coverageLevel) return Promise.resolve();
     coverageLevel = level;
-    const params = new URLSearchParams({ zoom: String(map.getZoom()) });
+    // The level's own zoom, whatever the map's: every zoom of a level gets the same body,
+    // which the server builds before anyone asks.
+    const params = new URLSearchParams({ zoom: String(LEVEL_ZOOMS[level]) });
     if (config.campaign) params.set("campaign", config.campaign);
     return fetch(config.coverageUrl + "?" + params, { headers: { Accept: "application/geo+json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
@@ -209,7 +214,48 @@
 
   // --- Cameras ---------------------------------------------------------------------------
   const cameraLayer = L.layerGroup().addTo(map);
-  let cameraRequest = null;
+  const TILE_SIZE = 256;
+  const KEPT_TILES = 600;
+  const tiles = new Map(); // tile address -> promise of its cameras, oldest first
+  const details = new Map(); // camera id -> promise of its details
+  let generation = 0; // the latest view asked for: an answer for an older one is not drawn
+
+  function getJSON(address) {
+    return fetch(address, { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+  }
+
+  // Asked for once each (per filters), then kept: panning back costs nothing.
+  function remembered(cache, key, load, limit) {
+    if (!cache.has(key)) {
+      cache.set(key, load().catch(function (error) { cache.delete(key); throw error; }));
+      if (limit && cache.size > limit) cache.delete(cache.keys().next().value);
+    }
+    return cache.get(key);
+  }
+
+  function tileAddress(z, x, y) {
+    const params = new URLSearchParams();
+    ["vendor", "source", "province"].forEach(function (name) { if (filters[name]) params.set(name, filters[name]); });
+    if (config.campaign) params.set("campaign", config.campaign);
+    const query = params.toString();
+    return config.cameraTileUrl.replace("{z}", z).replace("{x}", x).replace("{y}", y) +
+      (query ? "?" + query : "");
+  }
+
+  function visibleTiles(z) {
+    const bounds = map.getPixelBounds();
+    const last = Math.pow(2, z) - 1;
+    const found = [];
+    const fromX = Math.max(0, Math.floor(bounds.min.x / TILE_SIZE));
+    const toX = Math.min(last, Math.floor((bounds.max.x - 1) / TILE_SIZE));
+    const fromY = Math.max(0, Math.floor(bounds.min.y / TILE_SIZE));
+    const toY = Math.min(last, Math.floor((bounds.max.y - 1) / TILE_SIZE));
+    for (let x = fromX; x <= toX; x++) {
+      for (let y = fromY; y <= toY; y++) found.push([x, y]);
+    }
+    return found;
+  }
 
   function destination(lat, lng, bearing, metres) {
     const rad = Math.PI / 180;
@@ -229,7 +275,7 @@
     });
   }
 
-  function cameraPopup(props) {
+  function cameraPopupParts(props) {
     const vendor = props.vendor ? (labels.vendor[props.vendor] || props.vendor) : labels.unknownVendor;
     const sourceLink = {
       release: props.release_url && link(props.release_url + (props.page ? "#page=" + props.page : ""),
@@ -238,7 +284,7 @@
       council: props.source_url && link(props.source_url, labels.document),
       field: node("p", { text: labels.field }),
     }[props.source];
-    return node("div", { class: "map-popup camera-popup" }, [
+    return [
       node("h3", { text: vendor }),
       node("p", { text: (labels.kind[props.kind] || props.kind) + (props.mount ? " · " + (labels.mount[props.mount] || props.mount) : "") }),
       line(labels.directions + ":", (props.directions || []).map(function (d) { return d + "°"; }).join(", ")),
@@ -250,63 +296,75 @@
       sourceLink || null,
       props.photo_url ? link(props.photo_url, labels.photo) : null,
       link(props.url, labels.details),
-    ]);
+    ].filter(Boolean);
   }
 
-  function drawCameras(data) {
-    cameraLayer.clearLayers();
-    const zoom = map.getZoom();
-    data.features.forEach(function (feature) {
-      const props = feature.properties;
-      const c = feature.geometry.coordinates;
-      const latlng = [c[1], c[0]];
-      if (props.cluster) {
-        const size = Math.min(48, 22 + Math.round(Math.log10(props.count) * 10));
-        const marker = L.marker(latlng, {
-          pane: "cameras",
-          icon: L.divIcon({
-            className: "camera-cluster",
-            html: "<span>" + Number(props.count) + "</span>",
-            iconSize: [size, size],
-          }),
-          title: props.count + " " + labels.cameras + " · " + labels.zoomIn,
-          keyboard: true,
-        });
-        marker.on("click", function () {
-          map.setView(latlng, Math.min(map.getZoom() + 2, config.maxZoom));
-        });
-        cameraLayer.addLayer(marker);
-        return;
-      }
-      if (zoom >= CONE_ZOOM) {
-        (props.directions || []).forEach(function (d) { cameraLayer.addLayer(cone(c[1], c[0], d)); });
-      }
-      const marker = L.circleMarker(latlng, {
-        pane: "cameras", radius: 5, color: "#ffffff", weight: 2, fillColor: "#111111", fillOpacity: 1,
-        className: "camera-marker",
+  // The popup opens at once and fills in when the camera's details arrive.
+  function cameraPopup(id, marker) {
+    const box = node("div", { class: "map-popup camera-popup", "aria-live": "polite" }, [
+      node("p", { class: "muted", text: labels.loading }),
+    ]);
+    remembered(details, id, function () { return getJSON(config.cameraUrl.replace("{id}", id)); })
+      .then(function (props) {
+        box.replaceChildren.apply(box, cameraPopupParts(props));
+        box.dataset.loaded = "true";
+      })
+      .catch(function () { box.replaceChildren(node("p", { text: labels.notLoaded })); })
+      .then(function () {
+        // The box itself becomes the content, so Leaflet sizes the popup again without
+        // asking this function (and the server) once more.
+        const popup = marker.getPopup();
+        if (popup && popup.isOpen()) popup.setContent(box);
       });
-      marker.bindPopup(function () { return cameraPopup(props); });
-      cameraLayer.addLayer(marker);
+    return box;
+  }
+
+  function drawCluster(lng, lat, count) {
+    const size = Math.min(48, 22 + Math.round(Math.log10(count) * 10));
+    const marker = L.marker([lat, lng], {
+      pane: "cameras",
+      icon: L.divIcon({
+        className: "camera-cluster",
+        html: "<span>" + Number(count) + "</span>",
+        iconSize: [size, size],
+      }),
+      title: count + " " + labels.cameras + " · " + labels.zoomIn,
+      keyboard: true,
     });
+    marker.on("click", function () {
+      map.setView([lat, lng], Math.min(map.getZoom() + 2, config.maxZoom));
+    });
+    cameraLayer.addLayer(marker);
+  }
+
+  function drawPoint(point, zoom) {
+    const id = point[0], lng = point[1], lat = point[2], directions = point[4] || [];
+    if (zoom >= CONE_ZOOM) {
+      directions.forEach(function (d) { cameraLayer.addLayer(cone(lat, lng, d)); });
+    }
+    const marker = L.circleMarker([lat, lng], {
+      pane: "cameras", radius: 5, color: "#ffffff", weight: 2, fillColor: "#111111", fillOpacity: 1,
+      className: "camera-marker",
+    });
+    marker.bindPopup(function () { return cameraPopup(id, marker); });
+    cameraLayer.addLayer(marker);
   }
 
   function loadCameras() {
-    const b = map.getBounds();
-    const west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
-    const south = Math.max(-90, b.getSouth()), north = Math.min(90, b.getNorth());
-    if (!(west < east && south < north)) { cameraLayer.clearLayers(); return Promise.resolve(); }
-    const params = new URLSearchParams({
-      bbox: [west, south, east, north].map(function (v) { return v.toFixed(5); }).join(","),
-      zoom: String(map.getZoom()),
+    const zoom = map.getZoom();
+    const asked = ++generation;
+    const wanted = visibleTiles(zoom).map(function (t) {
+      const address = tileAddress(zoom, t[0], t[1]);
+      return remembered(tiles, address, function () { return getJSON(address); }, KEPT_TILES);
     });
-    ["vendor", "source", "province"].forEach(function (name) { if (filters[name]) params.set(name, filters[name]); });
-    if (config.campaign) params.set("campaign", config.campaign);
-    if (cameraRequest) cameraRequest.abort();
-    cameraRequest = new AbortController();
-    return fetch(config.camerasUrl + "?" + params, { signal: cameraRequest.signal })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(drawCameras)
-      .catch(function (error) { if (error.name !== "AbortError") throw error; });
+    return Promise.all(wanted).then(function (found) {
+      if (asked !== generation) return;
+      cameraLayer.clearLayers();
+      found.forEach(function (tile) {
+        tile.clusters.forEach(function (c) { drawCluster(c[0], c[1], c[2]); });
+        tile.points.forEach(function (p) { drawPoint(p, zoom); });
+      });
+    });
   }
 
   // --- Filters ---------------------------------------------------------------------------
@@ -351,7 +409,11 @@
   });
 
   Promise.all([loadCoverage(), loadCameras()])
-    .then(function () { el.dataset.state = "ready"; writeState(); })
+    .then(function () {
+      el.dataset.state = "ready";
+      document.body.dataset.mapReady = "true";
+      writeState();
+    })
     .catch(function () { el.dataset.state = "error"; });
   window.campaignMap = map; // for the browser test and for debugging
 })();

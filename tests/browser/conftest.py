@@ -154,11 +154,14 @@ class Browsing:
 def browsing(request, browser, live_server, settings, tmp_path):
     """The site on a live server, with e-mail kept in `mail.outbox`, tasks run in-process
     (even in the services run: the worker could not see this test's outbox), uploads in a
-    temporary folder and a tile server that cannot answer."""
+    temporary folder, the cache in memory and a tile server that cannot answer."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MAP_TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png"
+    # The live server's threads share one in-memory SQLite connection, and a map asks for a
+    # screen of camera tiles at once: the cache lives in memory, not behind that connection.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     site = Browsing(browser, live_server.url)
     yield site
     if getattr(request.node, "browser_call_failed", False):

@@ -27,8 +27,19 @@ def test_the_public_map_draws_statuses_cameras_legend_popups_and_restores_a_perm
 
     camera = CameraLocation.objects.approved().select_related("police_service").first()
     page = browsing.page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(browsing.url("/map/?campaign=demo-alpr"))  # the demo shows only when chosen
-    page.wait_for_selector("#map[data-state=ready]", timeout=20_000)
+    page.wait_for_selector("body[data-map-ready=true]", timeout=20_000)
+    # The cameras came as tiles of the view, and the first drawing counts them all.
+    tiles = [url for url in requested if "/api/map/cameras/" in url]
+    assert tiles and all(re.search(r"/api/map/cameras/\d+/\d+/\d+\.json", u) for u in tiles)
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('.camera-cluster span')]"
+        ".reduce((n, s) => n + Number(s.textContent), 0)"
+        " + document.querySelectorAll('path.camera-marker').length"
+    )
+    assert drawn == CameraLocation.objects.public(demo=True).count()
 
     # Service markers in their status colours.
     for status in ("unclaimed", "claimed", "filed", "overdue", "released"):
@@ -57,8 +68,12 @@ def test_the_public_map_draws_statuses_cameras_legend_popups_and_restores_a_perm
     page.wait_for_function("location.hash.startsWith('#map=17/')")
     page.wait_for_selector("path.camera-marker", timeout=10_000)
     assert page.locator("path.camera-cone").count() >= 1
+    # Its details are asked for on click and fill the popup.
     page.locator("path.camera-marker").first.dispatch_event("click")
-    page.locator(".leaflet-popup-content .camera-popup").wait_for(timeout=5_000)
+    popup = page.locator(".leaflet-popup-content .camera-popup[data-loaded=true]")
+    popup.wait_for(timeout=5_000)
+    assert popup.locator("a", has_text="Details").count() == 1
+    assert any(re.search(r"/api/map/cameras/\d+$", url) for url in requested)
 
     # The permalink reopens the same view, filters included.
     page.select_option("#id_status", "overdue")
@@ -67,7 +82,7 @@ def test_the_public_map_draws_statuses_cameras_legend_popups_and_restores_a_perm
     zoom, lat, lon = re.search(r"map=(\d+)/([-\d.]+)/([-\d.]+)", permalink).groups()
     fresh = browsing.page()
     fresh.goto(permalink)
-    fresh.wait_for_selector("#map[data-state=ready]", timeout=20_000)
+    fresh.wait_for_selector("body[data-map-ready=true]", timeout=20_000)
     view = fresh.evaluate(
         "() => { const c = window.campaignMap.getCenter();"
         " return [window.campaignMap.getZoom(), c.lat, c.lng]; }"

@@ -37,6 +37,7 @@ def test_the_schema_validates_and_covers_every_endpoint(tmp_path, db):
     paths = schema["paths"]
     for path in [
         "/api/map/coverage.geojson", "/api/map/cameras", "/api/map/suggest",
+        "/api/map/cameras/{z}/{x}/{y}.json", "/api/map/cameras/{id}",
         "/api/v1/regimes/", "/api/v1/services/", "/api/v1/releases/", "/api/v1/findings/",
         "/api/v1/cameras/", "/api/v1/cameras/geojson/", "/api/v1/appeals/", "/api/v1/stats/",
         "/api/v1/claims/", "/api/v1/claims/{id}/release/", "/api/v1/requests/{id}/steps/",
@@ -108,11 +109,16 @@ def test_each_token_has_its_own_limit_within_its_volunteers(limits, alice):
     assert client_as(alice).get("/api/v1/claims/").status_code == 429  # session: 4 used
 
 
-def test_the_maps_endpoints_have_a_limit_of_their_own(limits, db):
+def test_the_maps_endpoints_have_a_limit_of_their_own_for_what_they_build(limits, db):
     limits(map="1/minute", anon="1000/minute")
     client = client_as(None)
     assert client.get("/api/map/coverage.geojson").status_code == 200
-    assert client.get("/api/map/coverage.geojson").status_code == 429
+    # The same answer again comes from the cache, as a static file would: not counted.
+    assert client.get("/api/map/coverage.geojson").status_code == 200
+    limited = client.get("/api/map/coverage.geojson", {"zoom": 9})
+    assert limited.status_code == 429
+    assert 0 < int(limited["Retry-After"]) <= 60
+    assert client.get("/api/map/cameras/3/2/2.json").status_code == 429
     assert client.get("/api/v1/stats/").status_code == 200
 
 

@@ -4,8 +4,12 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from maps_app.models import CameraLocation
+from maps_app import exports, selectors
+from maps_app.models import CameraGrid, CameraLocation
+from maps_app.tiles import cameras_fingerprint
 from requests_app.models import FindingField, PoliceService, Release
 from requests_app.services.claims import claim_create
 from tests.factories import ClaimFactory, PoliceServiceFactory
@@ -108,7 +112,9 @@ def test_coverage_at_high_zoom_leaves_out_province_shapes_but_keeps_their_bounds
 # --- Cameras ----------------------------------------------------------------------------------
 
 
-def test_it_returns_points_with_public_details_at_high_zoom(client, campaign, toronto, alice):
+def test_points_carry_what_the_map_draws_and_the_details_come_on_click(
+    client, campaign, toronto, alice
+):
     release = make_release(campaign=campaign, service=toronto, volunteer=alice)
     camera = make_camera(
         police_service=toronto,
@@ -117,30 +123,57 @@ def test_it_returns_points_with_public_details_at_high_zoom(client, campaign, to
         page=3,
         directions=[90, 270],
         submitted_by=alice,
+        notes="seen from the organizer's car",
     )
     response = client.get(CAMERAS, {"bbox": "-79.5,43.6,-79.3,43.7", "zoom": 16})
     assert response.status_code == 200
     data = response.json()
     assert data["mode"] == "points"
     [feature] = data["features"]
-    props = feature["properties"]
+    assert feature["geometry"]["coordinates"] == [-79.3832, 43.6532]
+    assert feature["properties"] == {
+        "cluster": False,
+        "id": camera.pk,
+        "vendor": "flock",
+        "directions": [90, 270],
+    }
+    details = client.get(f"/api/map/cameras/{camera.pk}")
+    assert details.status_code == 200
+    props = details.json()
     assert props["id"] == camera.pk
     assert props["directions"] == [90, 270]
     assert props["release_url"] == f"/releases/{release.pk}/"
     assert props["page"] == 3
     assert props["service"] == "Toronto Police Service"
-    assert "alice" not in response.content.decode()
-    assert "submitted_by" not in props
+    assert props["url"] == f"/map/cameras/{camera.pk}/"
+    text = details.content.decode()
+    assert "alice" not in text and "organizer's car" not in text
+    assert "submitted_by" not in props and "notes" not in props
 
 
 def test_a_camera_citing_an_unpublished_release_does_not_link_it(client, campaign, toronto, alice):
     release = make_release(
         campaign=campaign, service=toronto, volunteer=alice, moderation=Release.Moderation.PENDING
     )
-    make_camera(source=CameraLocation.Source.RELEASE, release=release, page=2)
-    [feature] = client.get(CAMERAS, {"bbox": CANADA, "zoom": 16}).json()["features"]
-    assert feature["properties"]["release_url"] is None
-    assert feature["properties"]["page"] is None
+    camera = make_camera(source=CameraLocation.Source.RELEASE, release=release, page=2)
+    props = client.get(f"/api/map/cameras/{camera.pk}").json()
+    assert props["release_url"] is None
+    assert props["page"] is None
+
+
+def test_a_pending_camera_is_shown_only_to_its_reporter_and_organizers(client, alice, bob, olivia):
+    pending = make_camera(status=CameraLocation.Status.PENDING, submitted_by=alice)
+    address = f"/api/map/cameras/{pending.pk}"
+    assert client.get(address).status_code == 404
+    client.force_login(bob)
+    assert client.get(address).status_code == 404
+    for person in (alice, olivia):
+        client.force_login(person)
+        response = client.get(address)
+        assert response.status_code == 200
+        assert response.json()["status"] == "pending"
+        assert response["Cache-Control"] == "private, no-store"
+    assert client.get("/api/map/cameras/999999").status_code == 404
 
 
 def test_pending_and_rejected_cameras_never_appear(client, db):
@@ -336,3 +369,69 @@ def by_slug_data(data):
         for f in data["features"]
         if f["properties"]["layer"] == "service"
     }
+
+
+# --- Coverage from the cache ------------------------------------------------------------------
+
+
+def not_the_cache(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "campaign_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+
+
+def test_a_warm_coverage_answer_reads_nothing_but_the_cache(client, campaign, toronto):
+    params = {"zoom": 4, "campaign": campaign.slug}
+    client.get(COVERAGE, params)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(COVERAGE, params).status_code == 200
+    assert not_the_cache(queries) == []
+
+
+def test_a_hit_moves_only_the_encoding_asked_for_and_a_revalidation_no_body(client, campaign):
+    params = {"zoom": 4, "campaign": campaign.slug}
+    etag = client.get(COVERAGE, params)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        packed = client.get(COVERAGE, params, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    read = " ".join(q["sql"] for q in queries)
+    assert ":gzip'" in read and ":raw'" not in read
+    with CaptureQueriesContext(connection) as queries:
+        unchanged = client.get(COVERAGE, params, HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    read = " ".join(q["sql"] for q in queries)
+    assert ":etag'" in read and ":gzip'" not in read and ":raw'" not in read
+
+
+def test_a_change_has_the_map_data_built_before_anyone_asks(
+    client, campaign, toronto, bob, settings, django_capture_on_commit_callbacks
+):
+    settings.MAP_PREBUILD = True
+    make_camera()
+    client.force_login(bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        claimed = client.post(f"/services/{toronto.slug}/claim/", {"campaign": campaign.slug})
+    assert claimed.status_code == 302
+    client.logout()
+    with CaptureQueriesContext(connection) as queries:
+        for zoom in selectors.COVERAGE_ZOOMS:
+            data = client.get(COVERAGE, {"zoom": zoom, "campaign": campaign.slug}).json()
+            assert by_slug_data(data)["toronto-police-service"]["properties"]["status"] == "claimed"
+    assert not_the_cache(queries) == []
+    assert exports.built_fingerprint() == cameras_fingerprint()
+    assert CameraGrid.objects.get().fingerprint == cameras_fingerprint()
+
+
+def test_a_cached_answer_is_sent_before_the_site_reads_a_session(client, campaign, alice):
+    params = {"zoom": 4, "campaign": campaign.slug}
+    first = client.get(COVERAGE, params)
+    client.force_login(alice)  # a session the cached answer has no use for
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(COVERAGE, params)
+        french = client.get("/fr" + COVERAGE, params)
+    assert again.content == french.content == first.content
+    assert french["ETag"] == first["ETag"]
+    assert not any("django_session" in q["sql"] for q in queries)
+    assert not_the_cache(queries) == []

@@ -224,7 +224,7 @@ def exported(campaign, toronto, alice):
 def test_the_osm_file_opens_as_new_nodes_in_the_alpr_tagging(client, exported):
     response = client.get("/map/cameras.osm")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.getvalue())
     assert root.tag == "osm" and root.get("version") == "0.6"
     nodes = root.findall("node")
     assert len(nodes) == 2  # the record and field finds; not OSM's own, the trailer or pending
@@ -247,14 +247,14 @@ def test_the_osm_file_opens_as_new_nodes_in_the_alpr_tagging(client, exported):
 
 
 def test_the_geojson_and_csv_exports_hold_only_approved_cameras(client, exported):
-    data = json.loads(client.get("/map/cameras.geojson").content)
+    data = json.loads(client.get("/map/cameras.geojson").getvalue())
     assert "ODbL" in data["license"]
     ids = {f["id"] for f in data["features"]}
     assert exported["pending"].pk not in ids and len(ids) == 4
     record = next(f for f in data["features"] if f["id"] == exported["record"].pk)
     assert record["properties"]["release_url"].startswith("/releases/")
     assert "alice" not in json.dumps(data)
-    rows = list(csv.DictReader(io.StringIO(client.get("/map/cameras.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/map/cameras.csv").getvalue().decode())))
     assert len(rows) == 4
     assert {r["source"] for r in rows} == {"release", "field", "osm"}
     assert next(r for r in rows if r["osm_id"] == "77")["osm_type"] == "node"

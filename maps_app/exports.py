@@ -1,0 +1,130 @@
+"""The camera exports (GeoJSON, CSV, an OSM file for JOSM) as files: built by a task once the
+cameras change, written whole into EXPORTS_ROOT and swapped in at once (a reader never sees
+half a file), then served as they are. A request never builds them, except the very first
+one, which finds no file at all: it builds them once under a lock, and anyone asking while
+that runs is told to come back in a few seconds (503 with Retry-After), never a second build.
+
+Approved real cameras only: the demo's fictional ones are never in an export.
+"""
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from . import osm
+from .cache import cached_value
+from .models import CameraLocation
+from .tiles import cameras_fingerprint
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    content_type: str
+    write: object  # (cameras, text handle) -> None
+    with_osm_cameras: bool = True
+
+
+FORMATS = {
+    "geojson": Export("alpr-cameras.geojson", "application/geo+json", osm.write_geojson),
+    "csv": Export("alpr-cameras.csv", "text/csv", osm.write_csv),
+    # OpenStreetMap's own cameras are there already.
+    "osm": Export("alpr-cameras.osm", "application/xml", osm.write_osm_xml, False),
+}
+MANIFEST = "exports.json"
+LOCK = "maps:exports-building"
+# Longer than a build of the largest export; a worker that dies mid-build frees it then.
+LOCK_SECONDS = 15 * 60
+
+
+def exports_root() -> Path:
+    return Path(settings.EXPORTS_ROOT or Path(settings.MEDIA_ROOT) / "exports")
+
+
+def export_path(name: str) -> Path:
+    return exports_root() / FORMATS[name].filename
+
+
+def export_cameras(name: str):
+    cameras = CameraLocation.objects.public().select_related("police_service", "release")
+    if not FORMATS[name].with_osm_cameras:
+        cameras = cameras.exclude(source=CameraLocation.Source.OSM)
+    return cameras.order_by("pk").iterator(chunk_size=2000)
+
+
+def export_write(name: str, out) -> None:
+    """Write one export to a text handle (the command's output, or a file being built)."""
+    FORMATS[name].write(export_cameras(name), out)
+
+
+def _write_atomically(path: Path, fill) -> None:
+    """Write a new file beside `path`, then rename it over `path` (atomic on one disk)."""
+    descriptor, building = tempfile.mkstemp(dir=path.parent, prefix=".building-")
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            fill(handle)
+        os.chmod(building, 0o644)
+        os.replace(building, path)
+    except BaseException:
+        os.unlink(building)
+        raise
+
+
+def built_fingerprint() -> str | None:
+    try:
+        return json.loads((exports_root() / MANIFEST).read_text())["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def exports_build() -> str:
+    """Write every export from the cameras as they are now; returns their fingerprint (read
+    first, so a change during the build makes the next check build again)."""
+    fingerprint = cameras_fingerprint()
+    exports_root().mkdir(parents=True, exist_ok=True)
+    for name in FORMATS:
+        _write_atomically(export_path(name), lambda out, name=name: export_write(name, out))
+    manifest = {"fingerprint": fingerprint, "built_at": timezone.now().isoformat()}
+    _write_atomically(exports_root() / MANIFEST, lambda out: json.dump(manifest, out))
+    return fingerprint
+
+
+def exports_refresh(*, missing: bool = False) -> bool | None:
+    """Build the exports if the cameras changed since they were built (or, with `missing`,
+    because a file is not there): True if built, False if they were current, None if
+    another process is building them now."""
+    if not missing and built_fingerprint() == cameras_fingerprint():
+        return False
+    if not cache.add(LOCK, True, timeout=LOCK_SECONDS):
+        return None
+    try:
+        exports_build()
+    finally:
+        cache.delete(LOCK)
+    return True
+
+
+def export_file(name: str, *, queue_refresh) -> Path | None:
+    """The export's file to serve, or None while its very first build runs elsewhere.
+
+    A file already built is served even if a camera changed since: the rebuild is queued
+    (`queue_refresh`, checked once per version of the map's data) and the next visitor gets
+    the new one."""
+    path = export_path(name)
+    if not path.exists():
+        exports_refresh(missing=True)
+        return path if path.exists() else None
+    cached_value("exports-checked", {}, lambda: _queue_if_stale(queue_refresh))
+    return path
+
+
+def _queue_if_stale(queue_refresh) -> bool:
+    if built_fingerprint() != cameras_fingerprint():
+        queue_refresh()
+    return True
