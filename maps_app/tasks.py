@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from requests_app import selectors as requests_selectors
-from requests_app.tasks import in_web_request, task_queue
+from requests_app.tasks import task_queue
 
 from . import exports, selectors, signals
 from .api import coverage_cache
@@ -57,10 +57,6 @@ PREBUILD_DELAY_SECONDS = 5
 
 
 def _prebuild_queue() -> None:
-    if settings.CELERY_TASK_ALWAYS_EAGER and not in_web_request():
-        # Without a worker a command would build after every row it saves (load_reference_data
-        # saves 171 services); the first visitor's request builds it instead.
-        return
     task_queue(map_data_prebuild, countdown=PREBUILD_DELAY_SECONDS)
 
 

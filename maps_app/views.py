@@ -1,4 +1,3 @@
-
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages

@@ -1,5 +1,6 @@
 import logging
 import threading
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from celery import shared_task
@@ -88,22 +89,30 @@ _after_response = threading.local()
 
 
 def after_response_collect(**kwargs) -> None:
-    _after_response.calls = []
+    # Each task once with the same arguments (tasks are safe to run twice, so once is enough):
+    # a request or command changing many rows sets off one map pre-building.
+    _after_response.calls = {}
 
 
 def after_response_run(**kwargs) -> None:
-    calls, _after_response.calls = getattr(_after_response, "calls", None) or [], None
-    for call in calls:
+    calls, _after_response.calls = getattr(_after_response, "calls", None) or {}, None
+    for call in calls.values():
         try:
             call()
         except Exception:  # the response is sent: log it, and run the others
             logger.exception("a task run after the response failed")
 
 
-def in_web_request() -> bool:
-    """Whether this thread is serving a web request (without a worker, what it queues runs
-    once the response is sent)."""
-    return getattr(_after_response, "calls", None) is not None
+@contextmanager
+def tasks_after_block():
+    """Without a worker, what the block queues runs when it ends, as after a response (a
+    command saving rows one at a time would otherwise rebuild the map's data after each).
+    Also a decorator: `@tasks_after_block()` on a command's `handle`."""
+    after_response_collect()
+    try:
+        yield
+    finally:
+        after_response_run()
 
 
 def task_queue(task, *args, countdown: int | None = None) -> None:
@@ -114,7 +123,7 @@ def task_queue(task, *args, countdown: int | None = None) -> None:
     `notifications_send_batch`)."""
     calls = getattr(_after_response, "calls", None)
     if settings.CELERY_TASK_ALWAYS_EAGER and calls is not None:
-        calls.append(lambda: task.apply(args=args))
+        calls[(task.name, args)] = lambda: task.apply(args=args)
         return
     try:
         task.apply_async(args=args, countdown=countdown)

@@ -194,6 +194,10 @@ def _build(alice, bob, olivia):
         "table": "coverage",
         "key": "not-a-key",
         "uidb36": "1",
+        # The camera tile holding Toronto's centre at zoom 12.
+        "z": 12,
+        "x": 1144,
+        "y": 1494,
     }
     # Names whose pk (or token) is not the request's.
     pks = {
@@ -236,7 +240,7 @@ PK_OF = [
     (r"requests_app:comment_hide", "comment"),
     (r"requests_app:help_wanted_close", "help_wanted"),
     (r"requests_app:correction_", "correction"),
-    (r"maps_app:camera", "camera"),
+    (r"maps_app:(api_)?camera", "camera"),
     (r"requests_app:api_token_revoke", "api_token"),
 ]
 # A second look at some addresses, with a public object instead of a private one.
@@ -436,6 +440,9 @@ EXPECTED = {
     "maps_app:export_osm": (200, 200, 200, 200, 200),
     "maps_app:api_coverage": (200, 200, 200, 200, 200),
     "maps_app:api_cameras": (200, 200, 200, 200, 200),
+    "maps_app:api_camera_tile": (200, 200, 200, 200, 200),
+    # The unapproved camera's details: its reporter and organizers only, as its page.
+    "maps_app:api_camera_detail": (404, 200, 404, 404, 200),
     "maps_app:api_suggest": (401, 200, 200, 200, 200),
     # Accounts (allauth): a signed-in person is sent on from the sign-in and sign-up pages.
     "account_login": (200, 302, 302, 302, 302),

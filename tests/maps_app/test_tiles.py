@@ -218,11 +218,14 @@ def test_a_tile_has_an_etag_and_may_be_cached(client, db):
     assert empty.json() == {"mode": "clusters", "total": 0, "clusters": [], "points": []}
 
 
-def test_an_approved_camera_is_in_the_tiles_at_once(client, olivia):
+def test_an_approved_camera_is_in_the_tiles_at_once(
+    client, olivia, django_capture_on_commit_callbacks
+):
     pending = make_camera(status=CameraLocation.Status.PENDING)
     x, y = tile_of(*TORONTO, 3)
     assert client.get(tile_url(3, x, y)).json()["total"] == 0
-    camera_decide(camera=pending, by=olivia, decision="approved")
+    with django_capture_on_commit_callbacks(execute=True):  # the change is announced on commit
+        camera_decide(camera=pending, by=olivia, decision="approved")
     assert client.get(tile_url(3, x, y)).json()["total"] == 1
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from maps_app.services import provinces_load
 from requests_app.directory_csv import DirectoryImportError, reference_data_load
+from requests_app.tasks import tasks_after_block
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
+    @tasks_after_block()
     def handle(self, *args, update=False, **options):
         domain = settings.SITE_URL.split("://", 1)[-1]
         Site.objects.update_or_create(

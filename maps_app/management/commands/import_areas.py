@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from maps_app.areas import AreaFileError, area_import
+from requests_app.tasks import tasks_after_block
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             help="Property with the province (postal code such as ON, or StatCan PRUID such as 35).",
         )
 
+    @tasks_after_block()
     def handle(self, *args, file, match_property, province_property, **options):
         try:
             data = json.loads(Path(file).read_text(encoding="utf-8"))

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from maps_app.models import CameraLocation
 from maps_app.osm import OsmFileError, load_file, osm_import
+from requests_app.tasks import tasks_after_block
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             help="Put new cameras in the review queue instead of approving them.",
         )
 
+    @tasks_after_block()
     def handle(self, *args, file, pending, **options):
         try:
             data = load_file(file)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from maps_app import demo
+from requests_app.tasks import tasks_after_block
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             "--force", action="store_true", help="Run even with DEBUG off or real activity."
         )
 
+    @tasks_after_block()
     def handle(self, *args, remove, force, **options):
         if remove:
             removed = demo.demo_remove()

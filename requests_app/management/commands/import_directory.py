@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.directory_csv import DirectoryImportError, directory_import
+from requests_app.tasks import tasks_after_block
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check the file and report, write nothing"
         )
 
+    @tasks_after_block()
     def handle(self, *args, file, dry_run, **options):
         try:
             if file == "-":
