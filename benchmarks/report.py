@@ -195,9 +195,10 @@ the target.
   the figure. The baseline is the whole-file export (`/map/cameras.geojson`).
 - **Server time** is measured in-process with Django's test client (every middleware,
   the cache, the database; no network), against WhiteNoise serving a static file of
-  similar size in the same process. Warm: answered before. Cold: after the data version
-  is bumped, as any change does; for the cameras, also views never asked for, as when
-  panning (at zoom 12, and at zoom 4).
+  similar size in the same process. Warm: answered before. Cold: right after a change to
+  the data, handled as the site handles one (a camera saved: the data version moves and
+  the map's pre-building task runs, as a worker runs it within seconds); for the cameras,
+  also views never asked for, as when panning (at zoom 12, and at zoom 4).
 - **Throughput** is measured on 127.0.0.1 against gunicorn (2 workers, 4 threads each)
   running the site with these settings, with `wrk` for 5 seconds per run, 1 in the quick
   run (or, without

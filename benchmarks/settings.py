@@ -61,7 +61,8 @@ CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = True
 
-MEDIA_ROOT = BENCH_DIR / "media"
+# Per database too: the camera exports are files built from each database's cameras.
+MEDIA_ROOT = BENCH_DIR / "media" / _prefix
 STATICFILES_DIRS = [*STATICFILES_DIRS, BENCH_DIR / "static"]
 STATIC_ROOT = BENCH_DIR / "staticfiles"
 STORAGES = {

@@ -108,6 +108,9 @@ def tasks_after_block():
     """Without a worker, what the block queues runs when it ends, as after a response (a
     command saving rows one at a time would otherwise rebuild the map's data after each).
     Also a decorator: `@tasks_after_block()` on a command's `handle`."""
+    if getattr(_after_response, "calls", None) is not None:  # within a request or block
+        yield
+        return
     after_response_collect()
     try:
         yield

@@ -24,8 +24,8 @@ class Command(BaseCommand):
             "shipped data (organizers' edits to those rows are replaced)",
         )
 
+    @tasks_after_block()  # outside the transaction: what its commit queues runs at the end
     @transaction.atomic
-    @tasks_after_block()
     def handle(self, *args, update=False, **options):
         domain = settings.SITE_URL.split("://", 1)[-1]
         Site.objects.update_or_create(
