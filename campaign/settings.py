@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.release_extractions_requeue",
         "schedule": crontab(minute="*/5"),
     },
+    # The file of an upload whose transaction rolled back is written before its row.
+    "stored-files-orphans-remove": {
+        "task": "requests_app.tasks.stored_files_orphans_remove",
+        "schedule": crontab(minute=20),
+    },
 }
 # Pending work older than this is taken as lost and queued again; an extraction is tried at
 # most EXTRACTION_MAX_ATTEMPTS times (one that ends its worker is not retried in a loop).

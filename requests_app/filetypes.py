@@ -332,6 +332,31 @@ def _store(model, file: Checked):
     return stored, True
 
 
+def orphans_remove(*, older_than) -> list[str]:
+    """Delete stored files no row names, written before `older_than` (a datetime): the file
+    of an upload whose transaction rolled back, or whose process died before it committed,
+    is written before its row commits. Younger files may be an upload still in progress."""
+    from .models import StoredFile
+
+    field = StoredFile._meta.get_field("file")
+    storage = field.storage
+    kept = set(StoredFile.objects.values_list("file", flat=True))
+    removed = []
+    folders = [field.upload_to.rstrip("/")]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, names = storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        folders += [f"{folder}/{sub}" for sub in subfolders]
+        for name in (f"{folder}/{name}" for name in names):
+            if name not in kept and storage.get_modified_time(name) < older_than:
+                storage.delete(name)
+                removed.append(name)
+    return removed
+
+
 def accept(upload, policy: Policy):
     """The one way a person's file is accepted: checked (see the module's docstring) and
     stored once. Returns (StoredFile, whether it is new); raises UploadError. Call inside

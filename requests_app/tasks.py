@@ -62,6 +62,15 @@ def release_extract_text(stored_file_id: int) -> str:
 
 
 @shared_task
+def stored_files_orphans_remove() -> list[str]:
+    """Delete the files of uploads that never committed (an hour's grace for uploads still
+    in progress)."""
+    from .filetypes import orphans_remove
+
+    return orphans_remove(older_than=timezone.now() - timedelta(hours=1))
+
+
+@shared_task
 def release_extractions_requeue() -> list[int]:
     """Queue again the extractions still pending a while after their upload: their task was
     never queued (the broker was down) or its worker died. A file whose extraction ended its

@@ -6,7 +6,7 @@ repository. docs/reliability.md records what was tried and what happened.
 
 import io
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,18 +17,24 @@ from django.core.files.uploadedfile import (
     TemporaryUploadedFile,
 )
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from maps_app.models import CameraLocation
 from maps_app.services import CameraError, camera_submit
 from requests_app import extraction
+from requests_app.filetypes import orphans_remove
 from requests_app.models import Release, RequestEvent, StoredFile
 from requests_app.services.claims import claim_create
 from requests_app.services.releases import ReleaseError, release_decide, release_upload
 from requests_app.services.requests import RequestError, request_file, request_status_record
-from requests_app.tasks import release_extract_text, release_extraction_queue
+from requests_app.tasks import (
+    release_extract_text,
+    release_extraction_queue,
+    stored_files_orphans_remove,
+)
 from tests import documents
 from tests.conftest import REQUIRE_SERVICES
 from tests.factories import CampaignFactory, PoliceServiceFactory
@@ -393,3 +399,23 @@ def test_lists_and_pages_never_load_a_releases_text(client, alice, olivia, alice
         selected = [q["sql"].split(" FROM ")[0] for q in queries.captured_queries]
         assert not any('"requests_app_storedfile"."text"' in s for s in selected), url
     assert b"Genetec" in client.get("/releases/search/?q=Genetec").content
+
+
+def test_the_file_of_a_rolled_back_upload_is_removed_and_kept_files_stay(
+    alice, alices_request, settings
+):
+    kept = upload(alices_request, alice, documents.pdf(["Kept contract"]))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = upload(alices_request, alice, documents.pdf(["Rolled back memo"]))
+        raise RuntimeError("the request failed after the upload")
+    storage = StoredFile._meta.get_field("file").storage
+    orphan = lost.stored.file.name
+    assert storage.exists(orphan) and not StoredFile.objects.filter(file=orphan).exists()
+    # An upload still in progress may be younger than the grace: it stays.
+    assert orphans_remove(older_than=timezone.now() - timedelta(hours=1)) == []
+    assert orphans_remove(older_than=timezone.now() + timedelta(seconds=1)) == [orphan]
+    assert not storage.exists(orphan)
+    assert storage.exists(kept.stored.file.name)
+    assert stored_files_orphans_remove.name in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
