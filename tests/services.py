@@ -96,6 +96,18 @@ def celery_broker(url: str):
         drop_pools()
 
 
+@contextmanager
+def tasks_in_process(settings):
+    """Tasks run here, as without Redis, rather than on the services run's worker (which
+    cannot see a test's rows); `settings` is pytest-django's fixture."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.changes.pop("task_always_eager", None)
+
+
 class Worker:
     """A `celery worker` process (one process, no pool) on this broker and the test database,
     sending e-mail into a folder."""
