@@ -157,9 +157,15 @@ def _answer(request, entry: CachedBody, build=None, content_type: str = ""):
     return response
 
 
+def _entry(request) -> CachedBody:
+    """Where the answer to a map data request is cached: a camera tile
+    (`/api/map/cameras/z/x/y.json`, a kilobyte or so) as one small entry."""
+    return CachedBody(request.path, request.GET, small="/cameras/" in request.path)
+
+
 def cached_answer(request) -> HttpResponse | None:
     """The answer to a map data request when it is cached, else None (middleware.py)."""
-    return _answer(request, CachedBody(request.path, request.GET))
+    return _answer(request, _entry(request))
 
 
 def _respond(request, build, content_type: str) -> HttpResponse:
@@ -173,8 +179,7 @@ def _respond(request, build, content_type: str) -> HttpResponse:
             raise Throttled(wait=throttle.wait())
         return build()
 
-    entry = CachedBody(request.path, request.GET)
-    return _answer(request, entry, counted_build, content_type)
+    return _answer(request, _entry(request), counted_build, content_type)
 
 
 # --- The map's data endpoints ------------------------------------------------------------
