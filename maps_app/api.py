@@ -159,8 +159,13 @@ def _answer(request, entry: CachedBody, build=None, content_type: str = ""):
 
 def _entry(request) -> CachedBody:
     """Where the answer to a map data request is cached: a camera tile
-    (`/api/map/cameras/z/x/y.json`, a kilobyte or so) as one small entry."""
-    return CachedBody(request.path, request.GET, small="/cameras/" in request.path)
+    (`/api/map/cameras/z/x/y.json`, a kilobyte or so) as one small entry. Made once per
+    request, so the view does not look again for what the middleware did not find."""
+    entry = getattr(request, "map_cache_entry", None)
+    if entry is None:
+        entry = CachedBody(request.path, request.GET, small="/cameras/" in request.path)
+        request.map_cache_entry = entry
+    return entry
 
 
 def cached_answer(request) -> HttpResponse | None:

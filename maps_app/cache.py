@@ -159,13 +159,18 @@ class CachedBody:
     def __init__(self, path: str, query: Mapping[str, str], *, small: bool = False):
         self.key = _key(path[path.index("/api/") :], dict(query.items()))
         self.small = small
+        self._missing: set[str] = set()  # not cached when asked: not asked again
 
     def _read(self, part: str):
+        if part in self._missing:
+            return None
         key = f"{self.key}:{part}"
         hit = local_copies.get(key)
         if hit is None:
             hit = cache.get(key)
-            if hit is not None:
+            if hit is None:
+                self._missing.add(part)
+            else:
                 local_copies.put(key, hit)
         return hit
 
