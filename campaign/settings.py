@@ -442,6 +442,10 @@ MAP_CLUSTER_MAX_ZOOM = _positive_int("MAP_CLUSTER_MAX_ZOOM", 14)
 MAP_MAX_CELLS = _positive_int("MAP_MAX_CELLS", 2000)
 MAP_MAX_POINTS = _positive_int("MAP_MAX_POINTS", 2000)
 MAP_CACHE_SECONDS = _positive_int("MAP_CACHE_SECONDS", 300)
+# How long a web process takes the map data's version it read as current (maps_app/cache.py):
+# a change shows on the map within this many seconds everywhere, at once in the process that
+# made it; 0 reads it for every answer.
+MAP_VERSION_MEMO_SECONDS = _non_negative_int("MAP_VERSION_MEMO_SECONDS", 1)
 # A camera tile from MAP_CLUSTER_MAX_ZOOM up holds at most this many points, clusters past
 # it: 77 tiles fill a 2560x1440 screen, and each stays near a kilobyte.
 MAP_TILE_MAX_POINTS = _positive_int("MAP_TILE_MAX_POINTS", 24)

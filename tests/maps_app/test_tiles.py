@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from maps_app import tiles
+from maps_app import selectors, tiles
 from maps_app.cache import data_changed
 from maps_app.clustering import cell_size, clusters
 from maps_app.models import CameraLocation
@@ -319,3 +319,11 @@ def test_while_another_process_builds_the_grid_a_tile_is_counted_from_the_camera
     data_changed()
     assert client.get(tile_url(4, x, y)).json()["total"] == 40
     assert tiles.CameraGrid.objects.get().fingerprint == tiles.cameras_fingerprint()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL's varies")
+def test_a_tile_reads_its_cameras_through_the_position_index(db):
+    scatter(200, (-79.5, 43.6, -79.3, 43.7), seed=7)
+    public = selectors.public_cameras()
+    plan = tiles.in_tile(public, tile_cells(12, *tile_of(*TORONTO, 12))).explain()
+    assert "USING INDEX camera_status_lat_lon" in plan
