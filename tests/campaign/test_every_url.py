@@ -139,7 +139,7 @@ def _build(alice, bob, olivia):
     appeal = appeal_open(
         request=request, by=carol, grounds=[Ground("exemption", "s.8", "")], today=today
     )
-    appeal_stage_record(
+    filed = appeal_stage_record(
         appeal=appeal,
         stage="filed",
         occurred_on=today,
@@ -225,6 +225,7 @@ def _build(alice, bob, olivia):
         "pks": pks,
         "private": private,
         "watch_token": unsubscribe_token(watch),
+        "appeal_event_pk": filed.pk,
         "approved": approved,
     }
 
@@ -265,6 +266,8 @@ def address(key: str, world, variant: str | None = None) -> str:
             kwargs["pk"] = world["approved"].pk
     if name == "requests_app:watch_stop":
         kwargs["token"] = world["watch_token"]
+    if name == "requests_app:appeal_attachment":  # an appeal's event, not the request's
+        kwargs["event_pk"] = world["appeal_event_pk"]
     return reverse(name, kwargs=kwargs)
 
 
