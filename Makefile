@@ -8,13 +8,15 @@ PORT ?= 8000
 
 # Local runs and tests use the embedded defaults; production sets DEBUG=false and SECRET_KEY.
 export DEBUG ?= true
-# The local settings `make run` writes once, so that `.venv/bin/python manage.py ...` works
+# The local settings `make run` (or any install) writes once, so that `.venv/bin/python manage.py ...` works
 # as printed in another terminal (never overwritten: delete it to start over).
 ENV_FILE ?= .env
 
 .PHONY: run test lint format messages install bench bench-quick
 
-$(VENV)/.installed: pyproject.toml
+# Installing also writes the local settings, so `.venv/bin/python manage.py ...` works as
+# printed after `make test` or `make install` too, not only after `make run`.
+$(VENV)/.installed: pyproject.toml | $(ENV_FILE)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
@@ -24,7 +26,7 @@ install: $(VENV)/.installed
 
 $(ENV_FILE):
 	@printf '%s\n' \
-	  '# Local development settings, written by `make run` (production: see .env.example).' \
+	  '# Local development settings, written by make (production: see .env.example).' \
 	  'DEBUG=true' \
 	  "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Wrote $@ (local settings: DEBUG=true and a private SECRET_KEY)."

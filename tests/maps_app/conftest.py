@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from maps_app.models import CameraLocation
 from maps_app.services import provinces_load
 from requests_app.models import AccessRequest, Finding, PoliceService, Release, StoredFile
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, PoliceServiceFactory
 
 PROVINCES = Path(settings.BASE_DIR) / "data" / "provinces.geojson"
 
@@ -71,6 +71,17 @@ def make_camera(**fields) -> CameraLocation:
     }
     values.update(fields)
     return CameraLocation.objects.create(**values)
+
+
+def cameras_to_filter(toronto, latitude: Decimal, longitude: Decimal) -> None:
+    """Three cameras that the map's filters tell apart: a Flock camera of Toronto, a Genetec
+    camera from OpenStreetMap, and a Genetec camera of a Quebec service at the given point."""
+    quebec = PoliceServiceFactory(province="QC", latitude=latitude, longitude=longitude)
+    make_camera(vendor="flock", police_service=toronto)
+    make_camera(
+        vendor="genetec", source="osm", osm_type="node", osm_id=5, latitude=Decimal("43.66")
+    )
+    make_camera(vendor="genetec", police_service=quebec, latitude=latitude, longitude=longitude)
 
 
 def make_release(*, campaign, service, volunteer, moderation=Release.Moderation.APPROVED):

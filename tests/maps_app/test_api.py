@@ -17,7 +17,7 @@ from requests_app.services.claims import claim_create
 from tests.factories import ClaimFactory, PoliceServiceFactory
 from tests.services import tasks_in_process
 
-from .conftest import make_camera, make_finding, make_release
+from .conftest import cameras_to_filter, make_camera, make_finding, make_release
 
 COVERAGE = "/api/map/coverage.geojson"
 CAMERAS = "/api/map/cameras"
@@ -231,19 +231,7 @@ def test_the_response_stays_small_however_many_cameras(client, db, settings):
 
 
 def test_cameras_filter_by_vendor_source_and_province(client, toronto):
-    quebec = PoliceServiceFactory(
-        province="QC", latitude=Decimal("46.8"), longitude=Decimal("-71.2")
-    )
-    make_camera(vendor="flock", police_service=toronto)
-    make_camera(
-        vendor="genetec", source="osm", osm_type="node", osm_id=5, latitude=Decimal("43.66")
-    )
-    make_camera(
-        vendor="genetec",
-        police_service=quebec,
-        latitude=Decimal("46.8"),
-        longitude=Decimal("-71.2"),
-    )
+    cameras_to_filter(toronto, Decimal("46.8"), Decimal("-71.2"))
 
     def count(**params):
         return len(client.get(CAMERAS, {"bbox": CANADA, "zoom": 16, **params}).json()["features"])

@@ -16,9 +16,9 @@ from maps_app.clustering import cell_size, clusters
 from maps_app.models import CameraLocation
 from maps_app.services import camera_decide
 from maps_app.tiles import camera_tile, tile_cells
-from tests.factories import CampaignFactory, PoliceServiceFactory
+from tests.factories import CampaignFactory
 
-from .conftest import make_camera
+from .conftest import cameras_to_filter, make_camera
 
 TORONTO = (43.6532, -79.3832)
 
@@ -155,19 +155,7 @@ def test_a_crowded_tile_close_up_is_clustered(client, db, settings):
 
 
 def test_tiles_filter_by_vendor_source_province_and_campaign(client, toronto):
-    quebec = PoliceServiceFactory(
-        province="QC", latitude=Decimal("45.5"), longitude=Decimal("-73.6")
-    )
-    make_camera(vendor="flock", police_service=toronto)
-    make_camera(
-        vendor="genetec", source="osm", osm_type="node", osm_id=5, latitude=Decimal("43.66")
-    )
-    make_camera(
-        vendor="genetec",
-        police_service=quebec,
-        latitude=Decimal("45.5"),
-        longitude=Decimal("-73.6"),
-    )
+    cameras_to_filter(toronto, Decimal("45.5"), Decimal("-73.6"))
     make_camera(is_demo=True, latitude=Decimal("43.67"))
     demo = CampaignFactory(is_demo=True, slug="demo-alpr")
 
