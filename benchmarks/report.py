@@ -210,7 +210,9 @@ the target.
   it counts as 0 req/s, and so does a first answer slower than one load run), then
   loaded like the rest.
 - **Pages** are timed warm in-process (the second request and on), as the organizer for
-  `/dashboard/` and as a volunteer with claims for `/me/`, with their SQL query count.
+  `/dashboard/` and as a volunteer with claims for `/me/`, with their SQL query count (the
+  fewest over the runs: a run may also read the map's data version again, once a second,
+  which is the process's query, not the page's).
 - **The import** runs `manage.py import_osm_cameras` in a subprocess on a generated
   Overpass file, bounded in time (3 minutes at full size, scaled), with its peak memory
   (max RSS).

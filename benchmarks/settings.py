@@ -42,19 +42,23 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # One cache per benchmark database, so the full and the small data never share entries.
 _prefix = "bench-" + Path(BENCH_DATABASE).name.replace("/", "-")  # noqa: F405
 if os.environ.get("BENCH_REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["BENCH_REDIS_URL"],
-            "KEY_PREFIX": _prefix,
-        }
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["BENCH_REDIS_URL"],
+        "KEY_PREFIX": _prefix,
     }
+    CACHES = {"default": _redis, "map": _redis}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "campaign_cache",
-        }
+        },
+        "map": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "map",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
 # Tasks run in-process: no worker is started.
 CELERY_BROKER_URL = "memory://"

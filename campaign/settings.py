@@ -261,22 +261,29 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(
         "Environment variable REDIS_URL must start with redis://, rediss:// or unix://."
     )
+# The "map" cache holds what each map request writes: camera tiles and the map's rate-limit
+# counts. With Redis it is Redis; without, each process keeps its own in memory, since a
+# write to the database cache costs more than building a tile (maps_app/cache.py).
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Redis down means no cache, not a site down (campaign/cache.py); a Redis that
-            # does not answer is given up on after a second.
-            "BACKEND": "campaign.cache.FailSoftRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    _REDIS_CACHE = {
+        # Redis down means no cache, not a site down (campaign/cache.py); a Redis that
+        # does not answer is given up on after a second.
+        "BACKEND": "campaign.cache.FailSoftRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    CACHES = {"default": _REDIS_CACHE, "map": _REDIS_CACHE}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "campaign_cache",
-        }
+        },
+        "map": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "map",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"

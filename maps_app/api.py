@@ -336,13 +336,14 @@ def _demo_map(slug: str) -> bool:
     return bool(campaign and campaign.is_demo)
 
 
-def _public_cameras(filters: dict, slug: str):
-    """The cameras a map shows, and the filters with `demo`: the demo campaign's map shows
-    its fictional cameras, every other map the real ones. Which one a slug names is cached
-    as the answers are (a lookup cost a cold tile a fifth of its time)."""
-    demo = cached_value("map-demo", {"campaign": slug}, lambda: _demo_map(slug))
-    filters = {**filters, "demo": demo}
-    return selectors.public_cameras(**filters), filters
+def _with_demo(filters: dict, slug: str) -> dict:
+    """The map's filters with `demo`: the demo campaign's map shows its fictional cameras,
+    every other map the real ones. Which one a slug names is cached as the answers are (a
+    lookup cost a cold tile a fifth of its time)."""
+    demo = bool(slug) and cached_value(
+        "map-demo", {"campaign": slug}, lambda: _demo_map(slug), flag=True
+    )
+    return {**filters, "demo": demo}
 
 
 _CAMERA_FILTERS = [
@@ -382,7 +383,7 @@ def cameras(request):
         slug = request.GET.get("campaign", "")
 
         def build():
-            public, _filters = _public_cameras(filters, slug)
+            public = selectors.public_cameras(**_with_demo(filters, slug))
             return selectors.cameras_geojson(camera_view(public, bbox, zoom))
 
         return _respond(request, build, "application/geo+json")
@@ -457,8 +458,7 @@ def camera_tile(request, z: int, x: int, y: int):
         slug = request.GET.get("campaign", "")
 
         def build():
-            public, with_demo = _public_cameras(filters, slug)
-            return tiles.camera_tile(z, x, y, public, filters=with_demo)
+            return tiles.camera_tile(z, x, y, filters=_with_demo(filters, slug))
 
         return _respond(request, build, "application/json")
     except BadParameter as error:

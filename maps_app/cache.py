@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 VERSION_KEY = "maps:data-version"
@@ -96,7 +96,7 @@ def _size(value) -> int:
         return len(value.content) + 100
     if isinstance(value, tuple):
         return sum(_size(part) for part in value)
-    return len(value) + 50
+    return len(value) + 50 if isinstance(value, bytes | str) else 100
 
 
 class _LocalCopies:
@@ -161,13 +161,19 @@ class CachedBody:
         self.small = small
         self._missing: set[str] = set()  # not cached when asked: not asked again
 
+    @property
+    def _shared(self):
+        # Tiles are many and small, written by the requests themselves: the "map" cache
+        # (settings.CACHES). The coverage, pre-built by a task, is in the default one.
+        return caches["map"] if self.small else cache
+
     def _read(self, part: str):
         if part in self._missing:
             return None
         key = f"{self.key}:{part}"
         hit = local_copies.get(key)
         if hit is None:
-            hit = cache.get(key)
+            hit = self._shared.get(key)
             if hit is None:
                 self._missing.add(part)
             else:
@@ -205,7 +211,7 @@ class CachedBody:
                 f"{self.key}:gzip": packed,
                 f"{self.key}:etag": plain.etag,
             }
-        cache.set_many(entries, timeout=settings.MAP_CACHE_SECONDS)
+        self._shared.set_many(entries, timeout=settings.MAP_CACHE_SECONDS)
         for key, value in entries.items():
             local_copies.put(key, value)
         return plain, packed
@@ -214,14 +220,21 @@ class CachedBody:
 _MISSING = object()
 
 
-def cached_value(name: str, params: dict, build):
+def cached_value(name: str, params: dict, build, *, flag: bool = False):
     """A picklable value (figures, chart shapes), built only when not cached. None is not
-    kept: the next call builds again (an answer not known yet)."""
+    kept: the next call builds again (an answer not known yet). A `flag` (a yes or no a
+    cold tile needs) is also kept in this process's copies, as the map's answers are."""
     key = _key(name, params)
-    hit = cache.get(key, _MISSING)
+    hit = local_copies.get(key) if flag else None
+    if hit is None:
+        hit = cache.get(key, _MISSING)
     if hit is not _MISSING:
+        if flag:
+            local_copies.put(key, hit)
         return hit
     value = build()
     if value is not None:
         cache.set(key, value, timeout=settings.MAP_CACHE_SECONDS)
+        if flag:
+            local_copies.put(key, value)
     return value

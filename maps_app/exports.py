@@ -52,10 +52,10 @@ def export_path(name: str) -> Path:
 
 
 def export_cameras(name: str):
-    cameras = CameraLocation.objects.public().select_related("police_service", "release")
+    cameras = CameraLocation.objects.public()
     if not FORMATS[name].with_osm_cameras:
         cameras = cameras.exclude(source=CameraLocation.Source.OSM)
-    return cameras.order_by("pk").iterator(chunk_size=2000)
+    return osm.export_rows(cameras.order_by("pk"))
 
 
 def export_write(name: str, out) -> None:

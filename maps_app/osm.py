@@ -10,19 +10,20 @@ the ODbL (docs/maps.md says what that obliges us to do).
 import csv
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 from typing import TextIO
+from xml.sax.saxutils import escape
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from requests_app.exports import safe_cell
-from requests_app.models import PoliceService
+from requests_app.models import PoliceService, Release
 from requests_app.models.directory import search_key
 
 from . import geo, selectors
@@ -424,39 +425,79 @@ LICENCE_NOTE = (
 )
 
 
-def _operator(service: PoliceService | None) -> str:
-    if service is None:
-        return ""
-    if service.province == "QC" and service.name_fr:
-        return service.name_fr
-    return service.name_en
+# What an export writes of each camera, read as plain values rather than model objects: an
+# export has every camera (building them as objects took most of its time).
+_EXPORT_FIELDS = (
+    "pk",
+    "latitude",
+    "longitude",
+    "kind",
+    "vendor",
+    "mount",
+    "directions",
+    "police_service__name_en",
+    "police_service__name_fr",
+    "police_service__province",
+    "source",
+    "release_id",
+    "release__moderation",
+    "page",
+    "osm_type",
+    "osm_id",
+    "source_url",
+    "confidence",
+    "reviewed_at",
+)
 
 
-def _release_url(camera: CameraLocation) -> str:
-    release = camera.release
-    return release.get_absolute_url() if release and release.is_public else ""
-
-
-def export_row(camera: CameraLocation) -> dict:
-    return {
-        "id": camera.pk,
-        "latitude": float(camera.latitude),
-        "longitude": float(camera.longitude),
-        "kind": camera.kind,
-        "vendor": camera.vendor,
-        "mount": camera.mount,
-        "directions": ";".join(str(d) for d in camera.directions),
-        "operator": _operator(camera.police_service),
-        "province": camera.police_service.province if camera.police_service else "",
-        "source": camera.source,
-        "release_url": _release_url(camera),
-        "page": camera.page if _release_url(camera) else "",
-        "osm_type": camera.osm_type,
-        "osm_id": camera.osm_id or "",
-        "source_url": camera.source_url,
-        "confidence": camera.confidence,
-        "approved_on": camera.reviewed_at.date().isoformat() if camera.reviewed_at else "",
-    }
+def export_rows(cameras: QuerySet) -> Iterator[dict]:
+    """Each camera as the exports write it: the public fields only (never who submitted it),
+    the operator by its name in its province's language, the release's page when the
+    release is published. `directions` is the list of degrees."""
+    release_url = Release.url_pattern()
+    approved = Release.Moderation.APPROVED
+    values = cameras.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
+    for (
+        pk,
+        latitude,
+        longitude,
+        kind,
+        vendor,
+        mount,
+        directions,
+        name_en,
+        name_fr,
+        province,
+        source,
+        release_id,
+        moderation,
+        page,
+        osm_type,
+        osm_id,
+        source_url,
+        confidence,
+        reviewed_at,
+    ) in values:
+        url = release_url.format(pk=release_id) if moderation == approved else ""
+        yield {
+            "id": pk,
+            "latitude": float(latitude),
+            "longitude": float(longitude),
+            "kind": kind,
+            "vendor": vendor,
+            "mount": mount,
+            "directions": directions,
+            "operator": (name_fr if province == "QC" and name_fr else name_en) or "",
+            "province": province or "",
+            "source": source,
+            "release_url": url,
+            "page": page if url else "",
+            "osm_type": osm_type,
+            "osm_id": osm_id or "",
+            "source_url": source_url,
+            "confidence": confidence,
+            "approved_on": reviewed_at.date().isoformat() if reviewed_at else "",
+        }
 
 
 CSV_COLUMNS = [
@@ -480,32 +521,39 @@ CSV_COLUMNS = [
 ]
 
 
-def write_geojson(cameras: Iterable[CameraLocation], out: TextIO) -> None:
+def _directions_text(directions: list[int]) -> str:
+    return ";".join(str(d) for d in directions)
+
+
+def write_geojson(rows: Iterable[dict], out: TextIO) -> None:
     """A FeatureCollection of points, written one feature at a time (it can be large)."""
     out.write('{"type": "FeatureCollection", "license": ' + json.dumps(LICENCE_NOTE))
     out.write(', "features": [')
-    for index, camera in enumerate(cameras):
-        row = export_row(camera)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    for index, row in enumerate(rows):
+        properties = dict(row)
+        longitude, latitude = properties.pop("longitude"), properties.pop("latitude")
         feature = {
             "type": "Feature",
-            "id": camera.pk,
-            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-            "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
-            | {"directions": camera.directions},
+            "id": row["id"],
+            "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+            "properties": properties,
         }
-        out.write(("," if index else "") + "\n" + json.dumps(feature, ensure_ascii=False))
+        out.write(("," if index else "") + "\n" + encode(feature))
     out.write("\n]}\n")
 
 
-def write_csv(cameras: Iterable[CameraLocation], out: TextIO) -> None:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for camera in cameras:
-        writer.writerow({key: safe_cell(value) for key, value in export_row(camera).items()})
+def write_csv(rows: Iterable[dict], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        cells = {**row, "directions": _directions_text(row["directions"])}
+        writer.writerow([safe_cell(cells[column]) for column in CSV_COLUMNS])
 
 
-def osm_tags(camera: CameraLocation) -> dict[str, str]:
-    """The tags of a new OSM node for this camera, in DeFlock's ALPR scheme."""
+def osm_tags(row: dict) -> dict[str, str]:
+    """The tags of a new OSM node for this camera (an export row), in DeFlock's ALPR
+    scheme."""
     tags = {
         "man_made": "surveillance",
         "surveillance:type": "ALPR",
@@ -513,19 +561,26 @@ def osm_tags(camera: CameraLocation) -> dict[str, str]:
         "surveillance:zone": "traffic",
         "camera:type": "fixed",
     }
-    if camera.mount in MOUNT_TAGS:
-        tags["camera:mount"] = MOUNT_TAGS[camera.mount]
-    if camera.vendor in MANUFACTURER_TAGS:
-        tags["manufacturer"] = MANUFACTURER_TAGS[camera.vendor]
-    operator = _operator(camera.police_service)
-    if operator:
-        tags["operator"] = operator
-    if camera.directions:
-        tags["direction"] = ";".join(str(d) for d in camera.directions)
+    if row["mount"] in MOUNT_TAGS:
+        tags["camera:mount"] = MOUNT_TAGS[row["mount"]]
+    if row["vendor"] in MANUFACTURER_TAGS:
+        tags["manufacturer"] = MANUFACTURER_TAGS[row["vendor"]]
+    if row["operator"]:
+        tags["operator"] = row["operator"]
+    if row["directions"]:
+        tags["direction"] = _directions_text(row["directions"])
     return tags
 
 
-def write_osm_xml(cameras: Iterable[CameraLocation], out: TextIO) -> None:
+# As ElementTree escapes an attribute, for a file JOSM reads.
+_ATTRIBUTE_ESCAPES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
+
+
+def _attribute(value: str) -> str:
+    return '"' + escape(value, _ATTRIBUTE_ESCAPES) + '"'
+
+
+def write_osm_xml(rows: Iterable[dict], out: TextIO) -> None:
     """An .osm file of new nodes (negative ids) for a mapper to review in JOSM and upload,
     written one node at a time.
 
@@ -535,21 +590,17 @@ def write_osm_xml(cameras: Iterable[CameraLocation], out: TextIO) -> None:
     out.write("<?xml version='1.0' encoding='utf-8'?>\n")
     out.write('<osm version="0.6" generator="alpr-records-campaign">\n')
     new_id = 0
-    for camera in cameras:
-        if camera.kind != CameraLocation.Kind.FIXED:
+    for row in rows:
+        if row["kind"] != CameraLocation.Kind.FIXED:
             continue
         new_id -= 1
-        node = ET.Element(
-            "node",
-            id=str(new_id),
-            visible="true",
-            lat=f"{float(camera.latitude):.7f}",
-            lon=f"{float(camera.longitude):.7f}",
+        out.write(
+            f'  <node id="{new_id}" visible="true"'
+            f' lat="{row["latitude"]:.7f}" lon="{row["longitude"]:.7f}">\n'
         )
-        for key, value in osm_tags(camera).items():
-            ET.SubElement(node, "tag", k=key, v=value)
-        ET.indent(node, level=1)
-        out.write("  " + ET.tostring(node, encoding="unicode").rstrip() + "\n")
+        for key, value in osm_tags(row).items():
+            out.write(f"    <tag k={_attribute(key)} v={_attribute(value)} />\n")
+        out.write("  </node>\n")
     out.write("</osm>\n")
 
 

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Max, Min, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from requests_app.models import PoliceService
+
 from .cache import cached_value
-from .clustering import CELLS_PER_TILE, cell_size, grouped, with_cells
+from .clustering import CELLS_PER_TILE, cell_size, with_cells
 from .models import CameraCell, CameraGrid, CameraLocation
 
 GRID_MAX_ZOOM = 8
@@ -70,23 +72,6 @@ def tile_cells(z: int, x: int, y: int) -> TileCells:
     )
 
 
-def in_tile(cameras: QuerySet, cells: TileCells) -> QuerySet:
-    """The cameras whose cell at the tile's zoom is one of the tile's (annotated with it)."""
-    dlat, dlon = cell_size(cells.zoom)
-    near = cameras.filter(
-        latitude__gte=cells.y_min * dlat - EDGE_MARGIN,
-        latitude__lte=(cells.y_max + 1) * dlat + EDGE_MARGIN,
-        longitude__gte=cells.x_min * dlon - EDGE_MARGIN,
-        longitude__lte=(cells.x_max + 1) * dlon + EDGE_MARGIN,
-    )
-    return with_cells(near, cells.zoom).filter(
-        cell_x__gte=cells.x_min,
-        cell_x__lte=cells.x_max,
-        cell_y__gte=cells.y_min,
-        cell_y__lte=cells.y_max,
-    )
-
-
 def decimals(zoom: int) -> int:
     """Decimal places of a position that still place it within a pixel at this zoom."""
     pixels_per_degree = 256 * 2**zoom / 360
@@ -96,11 +81,6 @@ def decimals(zoom: int) -> int:
 def point_rows(cameras: QuerySet) -> QuerySet:
     """What the map needs of a camera to draw it: the rest comes when it is clicked."""
     return cameras.order_by("pk").values_list("pk", "longitude", "latitude", "vendor", "directions")
-
-
-def _point(row, places: int) -> list:
-    pk, longitude, latitude, vendor, directions = row
-    return [pk, round(float(longitude), places), round(float(latitude), places), vendor, directions]
 
 
 # --- The pre-counted low zooms ---------------------------------------------------------------
@@ -113,10 +93,10 @@ def cameras_fingerprint() -> str:
     return f"{state['n']}:{state['top'] or 0}:{last}"
 
 
-def _grid_cells() -> list[CameraCell]:
+def _grid_cells() -> list[tuple]:
     """Approved cameras per cell and filter values at GRID_MAX_ZOOM, in one grouped query,
     then added up for each zoom below (a cell's four children at the next zoom down are its
-    columns and rows halved, floor division of the same integers)."""
+    columns and rows halved, floor division of the same integers). Rows of `_CELL_COLUMNS`."""
     rows = (
         with_cells(CameraLocation.objects.approved(), GRID_MAX_ZOOM)
         .values(
@@ -150,22 +130,23 @@ def _grid_cells() -> list[CameraCell]:
                 total[1] += row["lat"]
                 total[2] += row["lon"]
                 total[3] = min(total[3], row["first"])
-    return [
-        CameraCell(
-            zoom=zoom,
-            x=x,
-            y=y,
-            is_demo=is_demo,
-            vendor=vendor,
-            source=source,
-            province=province,
-            count=n,
-            latitude_sum=lat,
-            longitude_sum=lon,
-            first_id=first,
-        )
-        for (zoom, x, y, is_demo, vendor, source, province), (n, lat, lon, first) in totals.items()
-    ]
+    return [(*key, *total) for key, total in totals.items()]
+
+
+_CELL_COLUMNS = (
+    "zoom, x, y, is_demo, vendor, source, province, count, latitude_sum, longitude_sum, first_id"
+)
+
+
+def _grid_write(cells: list[tuple]) -> None:
+    """Replace the grid's cells (tens of thousands of rows at full size: written as plain
+    rows, without building a model object for each)."""
+    CameraCell.objects.all().delete()
+    marks = ", ".join(["%s"] * len(_CELL_COLUMNS.split(",")))
+    sql = f"INSERT INTO {CameraCell._meta.db_table} ({_CELL_COLUMNS}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(cells), 5000):
+            cursor.executemany(sql, cells[start : start + 5000])
 
 
 def camera_grid_refresh() -> bool | None:
@@ -186,9 +167,7 @@ def camera_grid_refresh() -> bool | None:
             fingerprint = cameras_fingerprint()
             if grid.fingerprint == fingerprint:
                 return False
-            cells = _grid_cells()
-            CameraCell.objects.all().delete()
-            CameraCell.objects.bulk_create(cells, batch_size=2000)
+            _grid_write(_grid_cells())
             grid.fingerprint = fingerprint
             grid.built_at = timezone.now()
             grid.save()
@@ -202,61 +181,133 @@ def camera_grid_current() -> bool:
     once per version of the map's data (every change to a camera bumps it), so a tile costs
     no check when the cache is warm."""
     current = cached_value(
-        "camera-grid", {}, lambda: None if camera_grid_refresh() is None else True
+        "camera-grid", {}, lambda: None if camera_grid_refresh() is None else True, flag=True
     )
     return current is not None
 
 
-def _grid_clusters(cells: TileCells, *, vendor, source, province, demo) -> list[tuple]:
-    rows = CameraCell.objects.filter(
-        is_demo=demo,
-        zoom=cells.zoom,
-        x__gte=cells.x_min,
-        x__lte=cells.x_max,
-        y__gte=cells.y_min,
-        y__lte=cells.y_max,
+# --- The queries of a tile, in SQL ---------------------------------------------------------
+# Written once rather than built by the ORM for each tile: building the queries took most of
+# a cold tile's time. Plain SQL (CAST, FLOOR, GROUP BY) that SQLite and PostgreSQL both run,
+# with the cells computed as clustering.with_cells computes them and the position bounds
+# read through the (status, latitude, longitude) index.
+
+_CAMERAS = CameraLocation._meta.db_table
+_CELLS = CameraCell._meta.db_table
+_SERVICES = PoliceService._meta.db_table
+_LATITUDE = CameraLocation._meta.get_field("latitude")
+_LONGITUDE = CameraLocation._meta.get_field("longitude")
+_DIRECTIONS = CameraLocation._meta.get_field("directions")
+_LON = "CAST(c.longitude AS DOUBLE PRECISION)"
+_LAT = "CAST(c.latitude AS DOUBLE PRECISION)"
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _filtered(sql: str, params: list, filters: dict, *, columns: dict) -> tuple[str, list]:
+    """`sql` and `params` with the map's vendor, source and province filters that are
+    given, on the `columns` named for them."""
+    for name, column in columns.items():
+        if filters[name]:
+            sql += f" AND {column} = %s"
+            params.append(filters[name])
+    return sql, params
+
+
+def _in_tile(columns: str, cells: TileCells, filters: dict) -> tuple[str, list]:
+    """A query of `columns` from `near`: the public cameras (id, lon, lat, vendor,
+    directions) whose cell (cell_x, cell_y) at the tile's zoom is one of the tile's."""
+    dlat, dlon = cell_size(cells.zoom)
+    bounds = [
+        _LATITUDE.get_db_prep_value(cells.y_min * dlat - EDGE_MARGIN, connection),
+        _LATITUDE.get_db_prep_value((cells.y_max + 1) * dlat + EDGE_MARGIN, connection),
+        _LONGITUDE.get_db_prep_value(cells.x_min * dlon - EDGE_MARGIN, connection),
+        _LONGITUDE.get_db_prep_value((cells.x_max + 1) * dlon + EDGE_MARGIN, connection),
+    ]
+    join = f" JOIN {_SERVICES} s ON s.id = c.police_service_id" if filters["province"] else ""
+    near, params = _filtered(
+        f"SELECT c.id AS id, {_LON} AS lon, {_LAT} AS lat, c.vendor AS vendor,"
+        f" c.directions AS directions, FLOOR({_LON} / %s) AS cell_x,"
+        f" FLOOR({_LAT} / %s) AS cell_y FROM {_CAMERAS} c{join}"
+        " WHERE c.status = %s AND c.is_demo = %s AND c.latitude >= %s AND c.latitude <= %s"
+        " AND c.longitude >= %s AND c.longitude <= %s",
+        [dlon, dlat, CameraLocation.Status.APPROVED.value, filters["demo"], *bounds],
+        filters,
+        columns={"vendor": "c.vendor", "source": "c.source", "province": "s.province"},
     )
-    for name, value in (("vendor", vendor), ("source", source), ("province", province)):
-        if value:
-            rows = rows.filter(**{name: value})
-    grouped_rows = (
-        rows.values("x", "y")
-        .annotate(
-            n=Sum("count"), lat=Sum("latitude_sum"), lon=Sum("longitude_sum"), first=Min("first_id")
-        )
-        .order_by("x", "y")
+    return (
+        f"SELECT {columns} FROM ({near}) near"
+        " WHERE cell_x BETWEEN %s AND %s AND cell_y BETWEEN %s AND %s",
+        [*params, cells.x_min, cells.x_max, cells.y_min, cells.y_max],
     )
-    return [(r["lon"] / r["n"], r["lat"] / r["n"], r["n"], r["first"]) for r in grouped_rows]
+
+
+def _tile_points(cells: TileCells, filters: dict, limit: int) -> list[tuple]:
+    sql, params = _in_tile("id, lon, lat, vendor, directions", cells, filters)
+    return _rows(f"{sql} ORDER BY id LIMIT %s", [*params, limit])
+
+
+def _tile_clusters(cells: TileCells, filters: dict) -> list[tuple]:
+    sql, params = _in_tile("SUM(lon), SUM(lat), COUNT(*), MIN(id)", cells, filters)
+    rows = _rows(f"{sql} GROUP BY cell_x, cell_y ORDER BY cell_x, cell_y", params)
+    return [(lon / n, lat / n, n, first) for lon, lat, n, first in rows]
+
+
+def _grid_clusters(cells: TileCells, filters: dict) -> list[tuple]:
+    sql, params = _filtered(
+        "SELECT SUM(longitude_sum), SUM(latitude_sum), SUM(count), MIN(first_id)"
+        f" FROM {_CELLS} WHERE is_demo = %s AND zoom = %s AND x BETWEEN %s AND %s"
+        " AND y BETWEEN %s AND %s",
+        [filters["demo"], cells.zoom, cells.x_min, cells.x_max, cells.y_min, cells.y_max],
+        filters,
+        columns={"vendor": "vendor", "source": "source", "province": "province"},
+    )
+    rows = _rows(f"{sql} GROUP BY x, y ORDER BY x, y", params)
+    return [(lon / n, lat / n, n, first) for lon, lat, n, first in rows]
+
+
+def _points_by_id(ids: list[int]) -> list[tuple]:
+    marks = ", ".join(["%s"] * len(ids))
+    return _rows(
+        f"SELECT c.id, {_LON}, {_LAT}, c.vendor, c.directions FROM {_CAMERAS} c"
+        f" WHERE c.id IN ({marks}) ORDER BY c.id",
+        ids,
+    )
+
+
+def _point(row, places: int) -> list:
+    pk, longitude, latitude, vendor, directions = row
+    directions = _DIRECTIONS.from_db_value(directions, None, connection)
+    return [pk, round(longitude, places), round(latitude, places), vendor, directions]
 
 
 # --- A tile ------------------------------------------------------------------------------------
 
 
-def camera_tile(z: int, x: int, y: int, cameras: QuerySet, *, filters: dict) -> dict:
-    """The tile's cameras: `clusters` as [longitude, latitude, count] (two or more cameras in
-    a cell, at their mean position) and `points` as [id, longitude, latitude, vendor,
-    directions]; `total` is every camera in the tile.
-
-    `cameras` are the public ones with the map's filters applied; `filters` are the same
-    filters by name (vendor, source, province, demo), for the pre-counted grid."""
+def camera_tile(z: int, x: int, y: int, *, filters: dict) -> dict:
+    """The tile's public cameras with the map's `filters` (vendor, source, province, demo):
+    `clusters` as [longitude, latitude, count] (two or more cameras in a cell, at their mean
+    position) and `points` as [id, longitude, latitude, vendor, directions]; `total` is every
+    camera in the tile."""
     cells = tile_cells(z, x, y)
     places = decimals(z)
     tile = {"mode": "points", "total": 0, "clusters": [], "points": []}
     if cells.y_min > cells.y_max:  # a sliver of a row near a pole: no row's middle in it
         return tile
     if z >= settings.MAP_CLUSTER_MAX_ZOOM:
-        rows = list(point_rows(in_tile(cameras, cells))[: settings.MAP_TILE_MAX_POINTS + 1])
+        rows = _tile_points(cells, filters, settings.MAP_TILE_MAX_POINTS + 1)
         if len(rows) <= settings.MAP_TILE_MAX_POINTS:
             tile["total"] = len(rows)
             tile["points"] = [_point(row, places) for row in rows]
             return tile
     if z <= GRID_MAX_ZOOM and camera_grid_current():
-        found = _grid_clusters(cells, **filters)
+        found = _grid_clusters(cells, filters)
     else:
-        found = [
-            (c.longitude, c.latitude, c.count, c.first_id)
-            for c in sorted(grouped(in_tile(cameras, cells)), key=lambda c: c.cell)
-        ]
+        found = _tile_clusters(cells, filters)
     singles = [first for _lon, _lat, n, first in found if n == 1]
     tile["mode"] = "clusters"
     tile["total"] = sum(n for _lon, _lat, n, _first in found)
@@ -264,6 +315,5 @@ def camera_tile(z: int, x: int, y: int, cameras: QuerySet, *, filters: dict) -> 
         [round(lon, places), round(lat, places), n] for lon, lat, n, _first in found if n > 1
     ]
     if singles:
-        single_rows = point_rows(CameraLocation.objects.filter(pk__in=singles))
-        tile["points"] = [_point(row, places) for row in single_rows]
+        tile["points"] = [_point(row, places) for row in _points_by_id(singles)]
     return tile

@@ -150,15 +150,17 @@ def _fresh_cache(request):
     if not _uses_the_database(request.node):
         yield
         return
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     blocker = request.getfixturevalue("django_db_blocker")
     request.getfixturevalue("django_db_setup")
     with blocker.unblock():
-        cache.clear()
+        for cache in caches.all():
+            cache.clear()
     yield
     with blocker.unblock():
-        cache.clear()
+        for cache in caches.all():
+            cache.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ the session class first it would be a 403).
 """
 
 from django.conf import settings
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -120,6 +122,8 @@ class MapThrottle(_LiveRate, SimpleRateThrottle):
     their own, per volunteer or address."""
 
     scope = "map"
+    # Counted on every map answer the server builds: in the "map" cache (settings.CACHES).
+    cache = ConnectionProxy(caches, "map")
 
     def get_cache_key(self, request, view):
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)

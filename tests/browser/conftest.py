@@ -161,7 +161,10 @@ def browsing(request, browser, live_server, settings, tmp_path):
     settings.MAP_TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png"
     # The live server's threads share one in-memory SQLite connection, and a map asks for a
     # screen of camera tiles at once: the cache lives in memory, not behind that connection.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "map": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "map"},
+    }
     site = Browsing(browser, live_server.url)
     yield site
     if getattr(request.node, "browser_call_failed", False):

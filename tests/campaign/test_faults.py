@@ -85,13 +85,12 @@ def test_with_redis_stopped_every_write_and_map_endpoint_works_and_catches_up(
     tmp_path,
     caplog,
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "campaign.cache.FailSoftRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    stopped_with_redis = {
+        "BACKEND": "campaign.cache.FailSoftRedisCache",
+        "LOCATION": redis_server.url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    settings.CACHES = {"default": stopped_with_redis, "map": stopped_with_redis}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.MEDIA_ROOT = tmp_path / "media"
     from django.core.cache import cache

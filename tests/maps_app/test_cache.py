@@ -2,7 +2,7 @@
 copies of the answers, and a camera tile kept as one entry."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -52,11 +52,23 @@ def test_a_tile_is_one_cache_entry_with_both_encodings(client, db):
     url = tile_url(12, *tile_of(*TORONTO, 12))
     answer = client.get(url)
     key = CachedBody(url, {}, small=True).key
-    plain, packed = cache.get(f"{key}:both")
+    plain, packed = caches["map"].get(f"{key}:both")
     assert plain.content == answer.content and plain.etag == answer["ETag"] == packed.etag
-    assert cache.get_many([f"{key}:raw", f"{key}:gzip", f"{key}:etag"]) == {}
+    assert caches["map"].get_many([f"{key}:raw", f"{key}:gzip", f"{key}:etag"]) == {}
     local_copies.clear()  # as in another web process: served from the shared entry
     assert client.get(url, HTTP_IF_NONE_MATCH=answer["ETag"]).status_code == 304
+
+
+def test_a_cold_tile_only_reads_the_database(client, db):
+    """Tiles and the map's rate-limit counts are in the "map" cache (Redis, or each process's
+    memory): a database cache write would cost more than the tile."""
+    make_camera()
+    data_changed()
+    url = tile_url(12, *tile_of(*TORONTO, 12))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).json()["total"] == 1
+    written = [q["sql"] for q in queries if not q["sql"].startswith(("SELECT", "SAVEPOINT"))]
+    assert written == [] and queries.captured_queries
 
 
 def test_an_emptied_cache_never_serves_a_process_its_old_copies(client, db):
