@@ -7,8 +7,10 @@ that runs is told to come back in a few seconds (503 with Retry-After), never a 
 Approved real cameras only: the demo's fictional ones are never in an export.
 """
 
+import gzip
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,17 +65,32 @@ def export_write(name: str, out) -> None:
     FORMATS[name].write(export_cameras(name), out)
 
 
-def _write_atomically(path: Path, fill) -> None:
+def packed_path(path: Path) -> Path:
+    return path.with_name(path.name + ".gz")
+
+
+def _write_atomically(path: Path, fill, *, binary: bool = False) -> None:
     """Write a new file beside `path`, then rename it over `path` (atomic on one disk)."""
     descriptor, building = tempfile.mkstemp(dir=path.parent, prefix=".building-")
     try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+        with (
+            open(descriptor, "wb")
+            if binary
+            else open(descriptor, "w", encoding="utf-8", newline="")
+        ) as handle:
             fill(handle)
         os.chmod(building, 0o644)
         os.replace(building, path)
     except BaseException:
         os.unlink(building)
         raise
+
+
+def _pack(path: Path, out) -> None:
+    """The file gzipped, for clients that accept gzip (every browser): the GeoJSON is
+    fifteen times smaller, so a server sends fifteen times as many."""
+    with open(path, "rb") as source, gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as packed:
+        shutil.copyfileobj(source, packed, 1024 * 1024)
 
 
 def built_fingerprint() -> str | None:
@@ -89,7 +106,9 @@ def exports_build() -> str:
     fingerprint = cameras_fingerprint()
     exports_root().mkdir(parents=True, exist_ok=True)
     for name in FORMATS:
-        _write_atomically(export_path(name), lambda out, name=name: export_write(name, out))
+        path = export_path(name)
+        _write_atomically(path, lambda out, name=name: export_write(name, out))
+        _write_atomically(packed_path(path), lambda out, path=path: _pack(path, out), binary=True)
     manifest = {"fingerprint": fingerprint, "built_at": timezone.now().isoformat()}
     _write_atomically(exports_root() / MANIFEST, lambda out: json.dump(manifest, out))
     return fingerprint
@@ -110,8 +129,9 @@ def exports_refresh(*, missing: bool = False) -> bool | None:
     return True
 
 
-def export_file(name: str, *, queue_refresh) -> Path | None:
-    """The export's file to serve, or None while its very first build runs elsewhere.
+def export_file(name: str, *, queue_refresh, gzipped: bool = False) -> Path | None:
+    """The export's file to serve (its gzipped copy when the client takes gzip and it is
+    there), or None while its very first build runs elsewhere.
 
     A file already built is served even if a camera changed since: the rebuild is queued
     (`queue_refresh`, checked once per version of the map's data) and the next visitor gets
@@ -119,8 +139,12 @@ def export_file(name: str, *, queue_refresh) -> Path | None:
     path = export_path(name)
     if not path.exists():
         exports_refresh(missing=True)
-        return path if path.exists() else None
-    cached_value("exports-checked", {}, lambda: _queue_if_stale(queue_refresh))
+        if not path.exists():
+            return None
+    else:
+        cached_value("exports-checked", {}, lambda: _queue_if_stale(queue_refresh))
+    if gzipped and packed_path(path).exists():
+        return packed_path(path)
     return path
 
 

@@ -425,81 +425,6 @@ LICENCE_NOTE = (
 )
 
 
-# What an export writes of each camera, read as plain values rather than model objects: an
-# export has every camera (building them as objects took most of its time).
-_EXPORT_FIELDS = (
-    "pk",
-    "latitude",
-    "longitude",
-    "kind",
-    "vendor",
-    "mount",
-    "directions",
-    "police_service__name_en",
-    "police_service__name_fr",
-    "police_service__province",
-    "source",
-    "release_id",
-    "release__moderation",
-    "page",
-    "osm_type",
-    "osm_id",
-    "source_url",
-    "confidence",
-    "reviewed_at",
-)
-
-
-def export_rows(cameras: QuerySet) -> Iterator[dict]:
-    """Each camera as the exports write it: the public fields only (never who submitted it),
-    the operator by its name in its province's language, the release's page when the
-    release is published. `directions` is the list of degrees."""
-    release_url = Release.url_pattern()
-    approved = Release.Moderation.APPROVED
-    values = cameras.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
-    for (
-        pk,
-        latitude,
-        longitude,
-        kind,
-        vendor,
-        mount,
-        directions,
-        name_en,
-        name_fr,
-        province,
-        source,
-        release_id,
-        moderation,
-        page,
-        osm_type,
-        osm_id,
-        source_url,
-        confidence,
-        reviewed_at,
-    ) in values:
-        url = release_url.format(pk=release_id) if moderation == approved else ""
-        yield {
-            "id": pk,
-            "latitude": float(latitude),
-            "longitude": float(longitude),
-            "kind": kind,
-            "vendor": vendor,
-            "mount": mount,
-            "directions": directions,
-            "operator": (name_fr if province == "QC" and name_fr else name_en) or "",
-            "province": province or "",
-            "source": source,
-            "release_url": url,
-            "page": page if url else "",
-            "osm_type": osm_type,
-            "osm_id": osm_id or "",
-            "source_url": source_url,
-            "confidence": confidence,
-            "approved_on": reviewed_at.date().isoformat() if reviewed_at else "",
-        }
-
-
 CSV_COLUMNS = [
     "id",
     "latitude",
@@ -519,6 +444,67 @@ CSV_COLUMNS = [
     "confidence",
     "approved_on",
 ]
+
+
+# The columns worked out from what is read (the rest are stored as they are written), and
+# what they are worked out from. Read as plain values rather than model objects: an export has
+# every camera, and building the objects took most of its time.
+_WORKED_OUT = {
+    "id",
+    "latitude",
+    "longitude",
+    "operator",
+    "province",
+    "release_url",
+    "page",
+    "osm_id",
+    "approved_on",
+}
+_AS_STORED = [column for column in CSV_COLUMNS if column not in _WORKED_OUT]
+_READ_FOR_THE_REST = [
+    "pk",
+    "latitude",
+    "longitude",
+    "page",
+    "osm_id",
+    "reviewed_at",
+    "release_id",
+    "release__moderation",
+    "police_service__name_en",
+    "police_service__name_fr",
+    "police_service__province",
+]
+
+
+def export_rows(cameras: QuerySet) -> Iterator[dict]:
+    """Each camera as the exports write it, in CSV_COLUMNS: the public fields only (never
+    who submitted it), the operator by its name in its province's language, the release's
+    page when the release is published. `directions` is the list of degrees."""
+    release_url = Release.url_pattern()
+    approved = Release.Moderation.APPROVED
+    for read in cameras.values(*_AS_STORED, *_READ_FOR_THE_REST).iterator(chunk_size=2000):
+        province = read["police_service__province"]
+        name_fr = read["police_service__name_fr"]
+        url = (
+            release_url.format(pk=read["release_id"])
+            if read["release__moderation"] == approved
+            else ""
+        )
+        worked_out = {
+            "id": read["pk"],
+            "latitude": float(read["latitude"]),
+            "longitude": float(read["longitude"]),
+            "operator": (
+                name_fr if province == "QC" and name_fr else read["police_service__name_en"]
+            )
+            or "",
+            "province": province or "",
+            "release_url": url,
+            "page": read["page"] if url else "",
+            "osm_id": read["osm_id"] or "",
+            "approved_on": read["reviewed_at"].date().isoformat() if read["reviewed_at"] else "",
+        }
+        yield {column: worked_out.get(column, read.get(column)) for column in CSV_COLUMNS}
 
 
 def _directions_text(directions: list[int]) -> str:

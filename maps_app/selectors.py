@@ -1,5 +1,6 @@
 """Reads shared by the map page, its data endpoints, the exports and the commands."""
 
+import json
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -9,13 +10,16 @@ from functools import cached_property
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Expression, F, FloatField, Max, QuerySet, TextField, Value
+from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from requests_app import selectors as requests_selectors
 from requests_app.models import (
     AccessRequest,
     Campaign,
+    Finding,
     FindingField,
     Municipality,
     PoliceService,
@@ -62,8 +66,10 @@ def findings_by_service(campaign: Campaign) -> dict[int, dict]:
     """Per service, the published camera counts and vendors (from approved releases only)."""
     wanted = {FindingField.FIXED_CAMERAS, FindingField.MOBILE_UNITS, FindingField.VENDORS}
     result: dict[int, dict] = defaultdict(dict)
-    for finding in requests_selectors.public_findings(campaign).filter(field__in=wanted):
-        result[finding.police_service_id][finding.field] = finding.value
+    findings = requests_selectors.public_findings(campaign).filter(field__in=wanted)
+    rows = findings.values_list("police_service_id", "field", "number", "day", "text")
+    for service, field, *stored in rows:
+        result[service][field] = Finding.value_of(field, *stored)
     return result
 
 
@@ -92,57 +98,77 @@ def counters(campaign: Campaign | None) -> dict:
 COVERAGE_ZOOMS = [max_zoom for max_zoom, *_rest in geo.DETAIL_LEVELS]
 
 
+class LevelShape(Expression):
+    """A stored shape's simplification at one detail level (a member of its `simplified`
+    object) as JSON text, read without the other levels: the coverage reads one level of
+    every area, and decoding them all took most of its time. (KT would read a level such as
+    "2" as a list index.)"""
+
+    output_field = TextField()
+
+    def __init__(self, column: str, level: str):
+        super().__init__()
+        self.column, self.level = F(column), level
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            return f"({column} -> CAST(%s AS text))::text", [*params, self.level]
+        return f"json_extract({column}, %s)", [*params, f'$."{self.level}"']
+
+
 def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
     """Police services coloured by status (areas where imported, points otherwise) and
     provinces with the share of their services covered, as one GeoJSON FeatureCollection."""
     level = str(geo.detail_level(zoom))
     last_level = str(len(geo.DETAIL_LEVELS) - 1)
-    services = list(
+    # Plain values, and of each imported area only its shape at this level: every active
+    # service is in the answer, and reading whole areas as objects took most of its time.
+    services = (
         PoliceService.objects.filter(active=True)
-        .select_related("area")
-        .only(
-            "pk",
-            "slug",
-            "name_en",
-            "name_fr",
-            "province",
-            "kind",
-            "latitude",
-            "longitude",
-            "area__simplified",
+        .values_list("pk", "slug", "name_en", "name_fr", "province", "kind")
+        .annotate(
+            longitude=Cast("longitude", FloatField()),
+            latitude=Cast("latitude", FloatField()),
+            shape=LevelShape("area__simplified", level),
         )
         .order_by("pk")
     )
     statuses = requests_selectors.target_statuses(campaign) if campaign else {}
     appeals = requests_selectors.appeal_states(campaign) if campaign else {}
     findings = findings_by_service(campaign) if campaign else {}
+    # A service page's address with "{slug}" in it: one reverse() for the whole answer.
+    service_url = reverse("requests_app:service", kwargs={"slug": "--slug--"})
+    service_url = service_url.replace("--slug--", "{slug}")
     features = []
-    for service in services:
-        status = statuses.get(service.pk, TargetStatus.UNCLAIMED)
-        point = {
-            "type": "Point",
-            "coordinates": [float(service.longitude), float(service.latitude)],
-        }
-        area = getattr(service, "area", None) if _has_area(service) else None
-        found = findings.get(service.pk, {})
+    for pk, slug, name_en, name_fr, province, kind, longitude, latitude, shape in services:
+        point = {"type": "Point", "coordinates": [longitude, latitude]}
+        found = findings.get(pk, {})
+        appeal_stage, appeal_outcome = appeals.get(pk, ("", ""))
         features.append(
             {
                 "type": "Feature",
-                "id": f"service-{service.pk}",
-                "geometry": area.simplified.get(level) if area else point,
+                "id": f"service-{pk}",
+                "geometry": json.loads(shape) if shape else point,
                 "properties": {
                     "layer": "service",
-                    "id": service.pk,
-                    "slug": service.slug,
-                    "name_en": service.name_en,
-                    "name_fr": service.name_fr,
-                    "province": service.province,
-                    "kind": service.kind,
-                    "status": status,
-                    "appeal_stage": appeals.get(service.pk, ("", ""))[0],
-                    "appeal_outcome": appeals.get(service.pk, ("", ""))[1],
-                    "url": service.get_absolute_url(),
-                    "area": area is not None,
+                    "id": pk,
+                    "slug": slug,
+                    "name_en": name_en,
+                    "name_fr": name_fr,
+                    "province": province,
+                    "kind": kind,
+                    "status": statuses.get(pk, TargetStatus.UNCLAIMED),
+                    "appeal_stage": appeal_stage,
+                    "appeal_outcome": appeal_outcome,
+                    "url": service_url.format(slug=slug),
+                    "area": bool(shape),
                     "hq": point["coordinates"],
                     "fixed_cameras": found.get(FindingField.FIXED_CAMERAS),
                     "mobile_units": found.get(FindingField.MOBILE_UNITS),
@@ -153,15 +179,19 @@ def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
     coverage = {
         row["province"]: row for row in requests_selectors.coverage_by_province(campaign, statuses)
     }
-    for province in ProvinceBoundary.objects.defer("geometry").order_by("code"):
+    # Province shading is a view of the whole country: not drawn past zoom 9.
+    drawn = level != last_level
+    provinces = ProvinceBoundary.objects.defer("geometry", "simplified").annotate(
+        shape=LevelShape("simplified", level) if drawn else Value(None, TextField())
+    )
+    for province in provinces.order_by("code"):
         row = coverage.get(province.code, {})
         total, covered = row.get("services", 0), row.get("covered", 0)
         features.append(
             {
                 "type": "Feature",
                 "id": f"province-{province.code}",
-                # Province shading is a view of the whole country: not drawn past zoom 9.
-                "geometry": province.simplified.get(level) if level != last_level else None,
+                "geometry": json.loads(province.shape) if province.shape else None,
                 "properties": {
                     "bbox": [
                         province.min_lon,
@@ -186,13 +216,6 @@ def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
         "counters": counters(campaign),
         "features": features,
     }
-
-
-def _has_area(service: PoliceService) -> bool:
-    try:
-        return service.area is not None
-    except ServiceArea.DoesNotExist:
-        return False
 
 
 # --- Cameras -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -268,7 +269,8 @@ def camera_photo(request, pk):
 
 def _export(request, name: str):
     """A camera export, served from its built file (exports.py)."""
-    path = exports.export_file(name, queue_refresh=tasks.exports_refresh_queue)
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    path = exports.export_file(name, queue_refresh=tasks.exports_refresh_queue, gzipped=gzipped)
     if path is None:
         response = HttpResponse(
             _("The export is being prepared. Please try again in a few seconds."),
@@ -289,6 +291,9 @@ def _export(request, name: str):
             filename=export.filename,
             content_type=export.content_type,
         )
+        if path.suffix == ".gz":
+            response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stat.st_mtime)
     response["Cache-Control"] = "public, max-age=60"

@@ -1,5 +1,6 @@
 """The camera exports are files: built once per change of the cameras, served as they are."""
 
+import gzip
 import json
 
 import pytest
@@ -52,6 +53,21 @@ def test_each_export_is_a_file_with_a_fixed_type_and_name(
     assert again.status_code == 304
 
 
+@pytest.mark.parametrize(
+    "address", ["/map/cameras.geojson", "/map/cameras.csv", "/map/cameras.osm"]
+)
+def test_a_client_taking_gzip_gets_the_same_export_gzipped(client, db, address):
+    make_camera()
+    plain = client.get(address)
+    packed = client.get(address, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.getvalue()) == plain.getvalue()
+    assert packed["Content-Type"] == plain["Content-Type"]
+    assert packed["Content-Disposition"] == plain["Content-Disposition"]
+    assert "Accept-Encoding" in packed["Vary"] and packed["Vary"] == plain["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+
+
 def test_a_served_export_is_read_from_its_file_not_built_again(client, db):
     make_camera()
     body = client.get(GEOJSON).getvalue()
@@ -101,8 +117,11 @@ def test_an_export_is_replaced_whole(db, settings, tmp_path):
     exports.exports_build()
     assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [
         "alpr-cameras.csv",
+        "alpr-cameras.csv.gz",
         "alpr-cameras.geojson",
+        "alpr-cameras.geojson.gz",
         "alpr-cameras.osm",
+        "alpr-cameras.osm.gz",
         "exports.json",
     ]  # no half-written file left behind
     assert exports.exports_refresh() is False  # current: nothing to build
