@@ -110,14 +110,14 @@ class _LocalCopies:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str):
+    def get(self, key: str, default=None):
         with self._lock:
             copy = self._copies.get(key)
             if copy is None:
-                return None
+                return default
             if copy[0] < time.monotonic():
                 self._drop(key)
-                return None
+                return default
             self._copies.move_to_end(key)
             return copy[2]
 
@@ -222,19 +222,34 @@ _MISSING = object()
 
 def cached_value(name: str, params: dict, build, *, flag: bool = False):
     """A picklable value (figures, chart shapes), built only when not cached. None is not
-    kept: the next call builds again (an answer not known yet). A `flag` (a yes or no a
-    cold tile needs) is also kept in this process's copies, as the map's answers are."""
+    kept: the next call builds again (an answer not known yet).
+
+    A `flag` (a yes or no that a cold tile needs, quick to work out) is kept in this
+    process's copies only: the first tiles after a change come dozens at once, and each
+    would otherwise write the shared cache (on the database cache, one writer at a time)."""
     key = _key(name, params)
-    hit = local_copies.get(key) if flag else None
-    if hit is None:
-        hit = cache.get(key, _MISSING)
+    if flag:
+        return _flag(key, build)
+    hit = cache.get(key, _MISSING)
     if hit is not _MISSING:
-        if flag:
-            local_copies.put(key, hit)
         return hit
     value = build()
     if value is not None:
         cache.set(key, value, timeout=settings.MAP_CACHE_SECONDS)
-        if flag:
-            local_copies.put(key, value)
     return value
+
+
+_flags_lock = threading.Lock()
+
+
+def _flag(key: str, build):
+    """Worked out by one thread of the process while the others wait for it."""
+    hit = local_copies.get(key, _MISSING)
+    if hit is _MISSING:
+        with _flags_lock:
+            hit = local_copies.get(key, _MISSING)
+            if hit is _MISSING:
+                hit = build()
+                if hit is not None:
+                    local_copies.put(key, hit)
+    return hit
