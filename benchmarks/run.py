@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -534,10 +535,14 @@ def main() -> None:
         bench.template()
         for kind in ("full", "small", "empty"):
             bench.databases.clone("template", kind)
-        log("building the full data")
-        counts = bench.worker("full", "build")
+        log("building the full and the 1/100 data")
+        with ThreadPoolExecutor(max_workers=2) as builders:  # two processes, two databases
+            full_build = builders.submit(bench.worker, "full", "build")
+            small_build = builders.submit(
+                bench.worker, "small", "build", "--scale", str(scale / 100)
+            )
+            counts, small_counts = full_build.result(), small_build.result()
         log(f"full: {counts}")
-        small_counts = bench.worker("small", "build", "--scale", str(scale / 100))
         log(f"1/100: {small_counts}")
         log("measuring in-process")
         overpass = folder / "overpass.json"

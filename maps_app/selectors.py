@@ -73,6 +73,16 @@ def findings_by_service(campaign: Campaign) -> dict[int, dict]:
     return result
 
 
+def target_statuses(campaign: Campaign) -> dict[int, str]:
+    """Every target's status, worked out once per version of the data for both the map's
+    counters (the page) and its coverage (asked for by the page's script at once)."""
+    return cached_value(
+        "target-statuses",
+        {"campaign": campaign.pk},
+        lambda: requests_selectors.target_statuses(campaign),
+    )
+
+
 def counters(campaign: Campaign | None) -> dict:
     """The map's headline figures, all public; cached until the data changes (every view of
     the map shows them, and the statuses behind "covered" read every request)."""
@@ -81,7 +91,7 @@ def counters(campaign: Campaign | None) -> dict:
         cameras = CameraLocation.objects.public(demo=bool(campaign and campaign.is_demo)).count()
         if campaign is None:
             return {"services": 0, "covered": 0, "filed": 0, "releases": 0, "cameras": cameras}
-        coverage = requests_selectors.coverage_by_province(campaign)
+        coverage = requests_selectors.coverage_by_province(campaign, target_statuses(campaign))
         return {
             "services": sum(row["services"] for row in coverage),
             "covered": sum(row["covered"] for row in coverage),
@@ -140,7 +150,7 @@ def coverage_geojson(campaign: Campaign | None, zoom: int) -> dict:
         )
         .order_by("pk")
     )
-    statuses = requests_selectors.target_statuses(campaign) if campaign else {}
+    statuses = target_statuses(campaign) if campaign else {}
     appeals = requests_selectors.appeal_states(campaign) if campaign else {}
     findings = findings_by_service(campaign) if campaign else {}
     # A service page's address with "{slug}" in it: one reverse() for the whole answer.

@@ -152,41 +152,50 @@
     if (!coverage) return;
     coverage.features.forEach(function (feature) {
       const props = feature.properties;
-      if (props.layer === "province") {
-        provinceBoxes[props.code] = props.bbox;
-        if (!feature.geometry) return;
-        const layer = L.geoJSON(feature, {
-          pane: "provinces",
-          style: {
-            color: "#5b6470", weight: 1, fillColor: "#2f855a",
-            fillOpacity: 0.04 + 0.5 * props.share, className: "province-area",
-          },
-        });
-        layer.bindTooltip(nameOf(props, "name_en", "name_fr") + ": " + props.covered + " / " +
-          props.services + " " + labels.services + " " + labels.covered, { sticky: true });
-        provinceLayer.addLayer(layer);
-        return;
-      }
-      if (filters.province && props.province !== filters.province) return;
-      if (filters.status && props.status !== filters.status) return;
-      const fill = colour(props.status);
-      const className = "service-marker status-" + props.status;
-      let layer;
-      if (feature.geometry.type === "Point") {
-        const c = feature.geometry.coordinates;
-        layer = L.circleMarker([c[1], c[0]], {
-          pane: "services", radius: 7, color: "#1b1f24", weight: 1, fillColor: fill, fillOpacity: 0.95,
-          className: className,
-        });
-      } else {
-        layer = L.geoJSON(feature.geometry, {
-          pane: "areas",
-          style: { color: fill, weight: 1.5, fillColor: fill, fillOpacity: 0.35, className: className + " service-area" },
-        });
-      }
-      layer.bindPopup(function () { return servicePopup(props); });
-      serviceLayer.addLayer(layer);
+      if (props.layer !== "province") return;
+      provinceBoxes[props.code] = props.bbox;
+      if (!feature.geometry) return;
+      const layer = L.geoJSON(feature, {
+        pane: "provinces",
+        style: {
+          color: "#5b6470", weight: 1, fillColor: "#2f855a",
+          fillOpacity: 0.04 + 0.5 * props.share, className: "province-area",
+        },
+      });
+      layer.bindTooltip(nameOf(props, "name_en", "name_fr") + ": " + props.covered + " / " +
+        props.services + " " + labels.services + " " + labels.covered, { sticky: true });
+      provinceLayer.addLayer(layer);
     });
+    // The services in one layer (areas where imported, points otherwise): thousands of them
+    // at country scale, drawn in one pass rather than one GeoJSON layer each.
+    const services = coverage.features.filter(function (feature) {
+      const props = feature.properties;
+      return props.layer === "service" &&
+        !(filters.province && props.province !== filters.province) &&
+        !(filters.status && props.status !== filters.status);
+    });
+    serviceLayer.addLayer(L.geoJSON({ type: "FeatureCollection", features: services }, {
+      pane: "areas",
+      pointToLayer: function (feature, latlng) {
+        const status = feature.properties.status;
+        return L.circleMarker(latlng, {
+          pane: "services", radius: 7, color: "#1b1f24", weight: 1, fillColor: colour(status),
+          fillOpacity: 0.95, className: "service-marker status-" + status,
+        });
+      },
+      style: function (feature) {
+        if (feature.geometry.type === "Point") return {};
+        const status = feature.properties.status;
+        const fill = colour(status);
+        return {
+          color: fill, weight: 1.5, fillColor: fill, fillOpacity: 0.35,
+          className: "service-marker status-" + status + " service-area",
+        };
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindPopup(function () { return servicePopup(feature.properties); });
+      },
+    }));
   }
 
   function detailLevel(zoom) {
