@@ -48,18 +48,8 @@ if os.environ.get("BENCH_REDIS_URL"):
         "KEY_PREFIX": _prefix,
     }
     CACHES = {"default": _redis, "map": _redis}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "campaign_cache",
-        },
-        "map": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "map",
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
-        },
-    }
+# Without Redis, the site's own: the database cache (a table of each benchmark database) and
+# the per-process "map" cache.
 # Tasks run in-process: no worker is started.
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None

@@ -92,3 +92,16 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     police_service = factory.SubFactory(PoliceServiceFactory)
     volunteer = factory.SubFactory(UserFactory)
+
+
+# What the camera form posts for a fixed camera in Toronto.
+CAMERA_FORM = {
+    "latitude": "43.653200",
+    "longitude": "-79.383200",
+    "directions": "90",
+    "kind": "fixed",
+    "vendor": "flock",
+    "mount": "pole",
+    "source": "field",
+    "confidence": "confirmed",
+}

@@ -44,6 +44,7 @@ from requests_app.tasks import (
 )
 from tests import documents
 from tests.factories import (
+    CAMERA_FORM,
     AccessRegimeFactory,
     CampaignFactory,
     PoliceServiceFactory,
@@ -133,17 +134,7 @@ def test_with_redis_stopped_every_write_and_map_endpoint_works_and_catches_up(
         assert AccessRequest.objects.get(pk=filed.pk).status == "acknowledged"
         response = volunteer.post(
             "/map/cameras/new/",
-            {
-                "latitude": "43.653200",
-                "longitude": "-79.383200",
-                "directions": "90",
-                "kind": "fixed",
-                "vendor": "flock",
-                "mount": "pole",
-                "source": "field",
-                "confidence": "confirmed",
-                "not_a_duplicate": "on",
-            },
+            {**CAMERA_FORM, "not_a_duplicate": "on"},
         )
         assert response.status_code == 302
         assert CameraLocation.objects.filter(submitted_by=alice).exists()

@@ -17,6 +17,7 @@ from requests_app.services.claims import claim_create
 from requests_app.services.requests import request_file
 from tests import documents
 from tests.api import client_as
+from tests.factories import CAMERA_FORM
 
 pytestmark = pytest.mark.usefixtures("frozen_26_november")
 
@@ -96,23 +97,11 @@ def test_the_limit_page_is_in_french_on_french_pages(alice, alpr, limit):
     assert "Vous avez réservé beaucoup de cibles en peu de temps." in refused.content.decode()
 
 
-CAMERA = {
-    "latitude": "43.653200",
-    "longitude": "-79.383200",
-    "directions": "90",
-    "kind": "fixed",
-    "vendor": "flock",
-    "mount": "pole",
-    "source": "field",
-    "confidence": "confirmed",
-}
-
-
 def test_camera_reports(alice, bob, directory, limit):
     limit("cameras", "1/hour")
     pages = page_as(alice)
-    assert pages.post("/map/cameras/new/", CAMERA).status_code == 302
-    refused = pages.post("/map/cameras/new/", {**CAMERA, "latitude": "43.7"})
+    assert pages.post("/map/cameras/new/", CAMERA_FORM).status_code == 302
+    refused = pages.post("/map/cameras/new/", {**CAMERA_FORM, "latitude": "43.7"})
     assert_limited_page(refused, "You have reported many cameras in a short time.")
     assert pages.get("/map/cameras/new/").status_code == 200  # reading the form is free
 
