@@ -46,8 +46,10 @@ run: $(VENV)/.installed $(ENV_FILE)
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# One test process per core (pytest-xdist); TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

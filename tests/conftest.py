@@ -6,6 +6,7 @@ PostgreSQL, Redis or a Celery worker cannot be reached.
 """
 
 import os
+import shutil
 import sqlite3
 
 import pytest
@@ -20,6 +21,7 @@ from requests_app.directory_csv import reference_data_load
 from requests_app.models import PoliceService
 from requests_app.roles import organizer_grant
 
+from .browser.paths import ARTIFACTS, CHROMIUM, REQUIRE_BROWSER
 from .factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -35,6 +37,26 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.load_profile("project")
+
+
+# The browser tests' run-wide hooks live here, not in tests/browser/: under pytest-xdist
+# (`make test`) only this conftest is loaded by the process that starts the workers and
+# writes the summary.
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's failures are left there
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not CHROMIUM.exists() and not REQUIRE_BROWSER:
+        terminalreporter.write_line(
+            f"Browser tests skipped: {CHROMIUM} is not installed "
+            "(apt-get install chromium runs them).",
+            yellow=True,
+            bold=True,
+        )
+    elif ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
+        terminalreporter.write_line(f"Pages of failed browser tests: {ARTIFACTS}", red=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

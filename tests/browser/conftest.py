@@ -13,18 +13,24 @@ REQUIRE_BROWSER=1 (CI) makes a missing Chromium a failure.
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-CHROMIUM = Path("/usr/bin/chromium")
-REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
+from .paths import ARTIFACTS, CHROMIUM, REQUIRE_BROWSER
+
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    # Under `make test` (pytest-xdist, --dist loadgroup) one worker runs every browser test:
+    # one Chromium, never two competing for the cores with their live servers.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def pytest_runtest_makereport(item, call):
@@ -35,25 +41,12 @@ def pytest_runtest_makereport(item, call):
         )
 
 
-def pytest_terminal_summary(terminalreporter):
-    if not CHROMIUM.exists() and not REQUIRE_BROWSER:
-        terminalreporter.write_line(
-            f"Browser tests skipped: {CHROMIUM} is not installed "
-            "(apt-get install chromium runs them).",
-            yellow=True,
-            bold=True,
-        )
-    elif ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
-        terminalreporter.write_line(f"Pages of failed browser tests: {ARTIFACTS}", red=True)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
         if REQUIRE_BROWSER:
             pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
         pytest.skip(f"{CHROMIUM} is not installed")
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's failures are left there
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # around it are synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
