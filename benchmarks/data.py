@@ -452,6 +452,13 @@ def announce_change() -> None:
         camera.save()
 
 
+def announce_request_change() -> None:
+    """The campaign's most common edit, a request saved: the map's data version moves (every
+    cached tile and coverage body is stale) and the pre-building runs; the cameras, so
+    their grid and exports, stay as they are."""
+    AccessRequest.objects.order_by("pk").first().save()
+
+
 def overpass_file(path, count: int, *, seed: int = 150) -> None:
     """An Overpass JSON export of `count` ALPR nodes, around the services' headquarters."""
     import json

@@ -115,6 +115,7 @@ def _python(port: int, paths: list[str], seconds: float) -> Load:
                 connection.close()
             with lock:
                 counts["ok" if ok else "errors"] += 1
+        connection.close()
 
     started = time.monotonic()
     threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]

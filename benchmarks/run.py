@@ -159,23 +159,12 @@ class Bench:
                 shutil.copyfile(cached, self.databases.name("template"))
                 return
         self.databases.create_empty("template")
-        self.manage("template", "migrate", "--noinput")
-        self.manage("template", "createcachetable")
-        self.manage("template", "load_reference_data")
+        self.worker("template", "template")
         if cached:
             cached.parent.mkdir(exist_ok=True)
             for old in cached.parent.glob("template-*.sqlite3"):
                 old.unlink()
             shutil.copyfile(self.databases.name("template"), cached)
-
-    def manage(self, kind: str, *args: str) -> None:
-        subprocess.run(
-            [PYTHON, "manage.py", *args, "-v0"],
-            cwd=ROOT,
-            env=self.env(kind),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
 
     def worker(self, kind: str, task: str, *args: str) -> dict:
         out = self.folder / f"{task}-{kind}.json"
@@ -198,8 +187,32 @@ class Bench:
         return json.loads(out.read_text())
 
     @contextmanager
-    def server(self, kind: str):
-        """gunicorn on a free port of 127.0.0.1, stopped (its process group) on leaving."""
+    def servers(self, *kinds: str):
+        """gunicorn for each database, on free ports of 127.0.0.1, started side by side (they
+        load at once) and stopped (each its process group) on leaving; yields the ports."""
+        started = [self._server_start(kind) for kind in kinds]
+        try:
+            for _process, port in started:
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    try:
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                        break
+                    except (urllib.error.URLError, ConnectionError):
+                        time.sleep(0.3)
+            yield [port for _process, port in started]
+        finally:
+            for process, _port in started:
+                # Quick shutdown: a graceful one waits for the load's idle keep-alive connections.
+                os.killpg(process.pid, signal.SIGINT)
+            for process, _port in started:
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:  # a worker stuck in a slow request
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+    def _server_start(self, kind: str) -> tuple[subprocess.Popen, int]:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -214,22 +227,7 @@ class Bench:
             env=self.env(kind),
             start_new_session=True,
         )  # fmt: skip
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
-                    break
-                except (urllib.error.URLError, ConnectionError):
-                    time.sleep(0.3)
-            yield port
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:  # a worker stuck in a slow request
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        return process, port
 
 
 def fetch(port: int, path: str, timeout: float) -> float | None:
@@ -373,45 +371,58 @@ def server_figures(server: dict) -> list[Figure]:
 
 
 def served_figures(bench: Bench, measured: dict, seconds: float) -> tuple[list[Figure], str]:
-    """Throughput, then the browser, then the exports (last: on a site that builds them per
-    request, slow ones may still be running when the load stops), on one gunicorn."""
+    """Throughput, then the browser (its baseline on the empty database's gunicorn), then
+    the exports (last: on a site that builds them per request, slow ones may still be
+    running when the load stops), on the full data's gunicorn."""
     paths, server = measured["paths"], measured["server"]
     tile_static = static.nearest(server["tile_body"])
     coverage_static = static.nearest(server["coverage_body"])
     figures = []
-    with bench.server("full") as port:
+    # The empty database's server, for the browser's baseline, idles until then.
+    with bench.servers("full", "empty") as (port, empty_port):
         for path in [*paths["warm"], *paths["coverage"], tile_static, coverage_static]:
             fetch(port, path, timeout=120)
 
-        def rates(paths_of_run, baseline_path, *, fresh=False):
-            """Median over runs of (endpoint, static) req/s; `fresh` paths are split so
-            that no run repeats another's."""
-            values, baselines = [], []
-            for run in range(3):
-                chosen = paths_of_run
-                if fresh:
-                    share = len(paths_of_run) // 3
-                    chosen = paths_of_run[run * share : (run + 1) * share]
+        # Each run measures each static baseline once, then the figures compared with it.
+        groups = [
+            (
+                tile_static,
+                [
+                    ("warm cameras", "warm", 0.5, False),
+                    ("panning z12 (cold)", "pan z12", 0.1, True),
+                    ("panning z4-8 (cold)", "pan z4-8", 0.1, True),
+                ],
+            ),
+            (coverage_static, [("warm coverage", "coverage", 0.5, False)]),
+        ]
+        values, baselines = {}, {}
+        for run in range(3):
+            for number, (baseline_path, group) in enumerate(groups):
                 settle(port, baseline_path)
-                baselines.append(load.run(port, [baseline_path], seconds).requests_per_second)
-                values.append(load.run(port, chosen, seconds).requests_per_second)
-                settle(port, baseline_path)
-            return median(values), median(baselines)
-
-        for name, key, baseline_path, limit, fresh in (
-            ("warm cameras", "warm", tile_static, 0.5, False),
-            ("warm coverage", "coverage", coverage_static, 0.5, False),
-            ("panning z12 (cold)", "pan z12", tile_static, 0.1, True),
-            ("panning z4-8 (cold)", "pan z4-8", tile_static, 0.1, True),
-        ):
-            value, baseline = rates(paths[key], baseline_path, fresh=fresh)
-            figures.append(
-                ratio_at_least(
-                    f"throughput, {name}", value, baseline, limit, "req/s", baseline_name="static"
+                rate = load.run(port, [baseline_path], seconds).requests_per_second
+                baselines.setdefault(number, []).append(rate)
+                for name, key, _limit, fresh in group:
+                    chosen = paths[key]
+                    if fresh:  # split so that no run repeats another's
+                        share = len(chosen) // 3
+                        chosen = chosen[run * share : (run + 1) * share]
+                    rate = load.run(port, chosen, seconds).requests_per_second
+                    values.setdefault(name, []).append(rate)
+                    settle(port, baseline_path)
+        for number, (_baseline_path, group) in enumerate(groups):
+            for name, _key, limit, _fresh in group:
+                figures.append(
+                    ratio_at_least(
+                        f"throughput, {name}",
+                        median(values[name]),
+                        median(baselines[number]),
+                        limit,
+                        "req/s",
+                        baseline_name="static",
+                    )
                 )
-            )
         log("measuring the browser")
-        browser_full = browser_time(bench, "full", port)
+        figures.append(browser_figure(bench, browser_time(bench, "full", port), empty_port))
         log("measuring the exports")
         for path in paths["exports"]:
             name = f"throughput, export {path.rsplit('/', 1)[1]}"
@@ -433,7 +444,6 @@ def served_figures(bench: Bench, measured: dict, seconds: float) -> tuple[list[F
                 runs.append(load.run(port, [path], seconds).requests_per_second)
                 settle(port, tile_static)
             figures.append(at_least(name, median(runs), 50, "req/s"))
-    figures.append(browser_figure(bench, browser_full))
     return figures, load.tool()
 
 
@@ -479,11 +489,10 @@ def browser_time(bench: Bench, kind: str, port: int) -> float | None:
     return median(bench.worker(kind, "browser", "--port", str(port))["runs"])
 
 
-def browser_figure(bench: Bench, full: float | None) -> Figure:
+def browser_figure(bench: Bench, full: float | None, empty_port: int) -> Figure:
     if full is None:
         return Figure(BROWSER, None, "s", target="ratio <= 1.5", met=False, note="no Chromium")
-    with bench.server("empty") as port:
-        empty = browser_time(bench, "empty", port)
+    empty = browser_time(bench, "empty", empty_port)
     return ratio_at_most(BROWSER, full, empty, 1.5, "s", baseline_name="empty db")
 
 

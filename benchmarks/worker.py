@@ -4,6 +4,7 @@ the in-process measurements, the pages, and the browser. Started by benchmarks/r
 
 import argparse
 import gzip
+import io
 import json
 import math
 import os
@@ -124,17 +125,30 @@ def measure_sizes(client: Client, centre) -> dict:
     return result
 
 
-def timed_runs(client: Client, build_paths, baseline_path: str, *, before=None) -> dict:
-    """RUNS runs; each times the endpoint's paths (mean per request) and as many requests
-    for the static baseline. `build_paths(run)` gives the paths of each run."""
-    values, baselines = [], []
+def timed_run(client: Client, paths: list[str], baseline_path: str) -> tuple[float, float]:
+    """The endpoint's paths (mean per request), then as many requests for the static
+    baseline."""
+    value = mean_time(client, paths, accept_encoding="gzip")
+    return value, mean_time(client, [baseline_path] * len(paths), accept_encoding="gzip")
+
+
+def timed_runs(client: Client, figures: dict, *, before=None) -> dict:
+    """RUNS runs of each figure, `{name: (build_paths, baseline_path)}`, where
+    `build_paths(run)` gives the paths of each run. `before` runs once at the start of each
+    run, before every figure's measurement: each figure's cache entries are its own, so one
+    change leaves all of them cold."""
+    result = {
+        name: {"runs": [], "baseline_runs": [], "baseline": baseline}
+        for name, (_paths, baseline) in figures.items()
+    }
     for run in range(RUNS):
         if before:
             before()
-        paths = build_paths(run)
-        values.append(mean_time(client, paths, accept_encoding="gzip"))
-        baselines.append(mean_time(client, [baseline_path] * len(paths), accept_encoding="gzip"))
-    return {"runs": values, "baseline_runs": baselines, "baseline": baseline_path}
+        for name, (build_paths, baseline) in figures.items():
+            value, base = timed_run(client, build_paths(run), baseline)
+            result[name]["runs"].append(value)
+            result[name]["baseline_runs"].append(base)
+    return result
 
 
 def measure_server_times(client: Client, centre) -> dict:
@@ -147,38 +161,49 @@ def measure_server_times(client: Client, centre) -> dict:
     tile_static = static.nearest(tile_size)
     _t, _response, coverage_body = get(client, COVERAGE)
     coverage_static = static.nearest(len(coverage_body))
+    country = View(*COUNTRY_CENTRE, 4, width, height)
     result = {
         "endpoint": "tiles" if has_tiles() else "bbox",
         "tile_body": tile_size,
         "coverage_body": len(coverage_body),
-        "cameras warm": timed_runs(client, lambda run: warm_paths, tile_static),
-        "coverage warm": timed_runs(client, lambda run: [COVERAGE], coverage_static),
-        # Cold: right after a change to the data, handled as the site handles one (a camera
-        # saved: the data version moves and the pre-building task runs, as a worker runs it
-        # within seconds of the change), and for tiles, views never asked for.
-        "cameras cold z12": timed_runs(
+        **timed_runs(
             client,
-            lambda run: view_paths(dense.panned(3 * (run + 1), 0)),
-            tile_static,
-            before=data.announce_change,
+            {
+                "cameras warm": (lambda run: warm_paths, tile_static),
+                "coverage warm": (lambda run: [COVERAGE], coverage_static),
+            },
         ),
-        "cameras cold z4": timed_runs(
+        # Cold: right after a change to the data, handled as the site handles one (a request
+        # saved: the data version moves, and every cached tile and coverage body with it,
+        # and the pre-building task runs, as a worker runs it within seconds of the
+        # change), and for tiles, views never asked for.
+        **timed_runs(
             client,
-            lambda run: view_paths(View(*COUNTRY_CENTRE, 4, width, height).panned(0.1 * run, 0)),
-            tile_static,
-            before=data.announce_change,
-        ),
-        "coverage cold": timed_runs(
-            client, lambda run: [COVERAGE], coverage_static, before=data.announce_change
+            {
+                "cameras cold z12": (
+                    lambda run: view_paths(dense.panned(3 * (run + 1), 0)),
+                    tile_static,
+                ),
+                "cameras cold z4": (
+                    lambda run: view_paths(country.panned(0.1 * run, 0)),
+                    tile_static,
+                ),
+                "coverage cold": (lambda run: [COVERAGE], coverage_static),
+            },
+            before=data.announce_request_change,
         ),
     }
     pks = list(CameraLocation.objects.public().order_by("pk").values_list("pk", flat=True)[:30])
     if camera_detail_url(pks[0]):
         size = body_sizes(client, camera_detail_url(pks[0]))[0]
-        result["camera details"] = timed_runs(
+        result |= timed_runs(
             client,
-            lambda run: [camera_detail_url(pk) for pk in pks[1 + run * 9 : 10 + run * 9]],
-            static.nearest(size),
+            {
+                "camera details": (
+                    lambda run: [camera_detail_url(pk) for pk in pks[1 + run * 9 : 10 + run * 9]],
+                    static.nearest(size),
+                )
+            },
         )
     return result
 
@@ -361,13 +386,19 @@ def measure_browser(port: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("task", choices=["build", "measure", "pages", "browser"])
+    parser.add_argument("task", choices=["template", "build", "measure", "pages", "browser"])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--out", required=True)
     parser.add_argument("--overpass", help="where to write the import's Overpass file")
     args = parser.parse_args()
-    if args.task == "build":
+    if args.task == "template":  # as `make run` prepares a database, in one process
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
+        result = {}
+    elif args.task == "build":
         result = data.generate(data.Sizes.at(args.scale))
         data.announce_change()
     elif args.task == "pages":

@@ -20,8 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.models import PoliceService, Province, Release, StoredFile, Vendor
 from requests_app.models.base import AppendOnly
 from requests_app.models.directory import (
-    LATITUDE_RANGE,
-    LONGITUDE_RANGE,
+    coordinates_in_canada,
     latitude_field,
     longitude_field,
 )
@@ -254,14 +253,7 @@ class CameraLocation(models.Model):
             models.Index(fields=["updated_at"], name="camera_updated"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__gte=LATITUDE_RANGE[0], latitude__lte=LATITUDE_RANGE[1]),
-                name="camera_latitude_in_canada",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=LONGITUDE_RANGE[0], longitude__lte=LONGITUDE_RANGE[1]),
-                name="camera_longitude_in_canada",
-            ),
+            *coordinates_in_canada("camera"),
             # The OpenStreetMap import upserts by element.
             models.UniqueConstraint(
                 fields=["osm_type", "osm_id"],

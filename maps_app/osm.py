@@ -317,6 +317,8 @@ class _Importer:
         self.services = _service_index()
         self.operators: dict[str, PoliceService | None] = {}
         self.attributor = selectors.Attributor()
+        # The note of each attribution, written once: thousands of cameras share a few.
+        self.attribution_notes: dict[tuple, str] = {}
 
     def write(self, batch: list[OsmCamera]) -> None:
         known = {
@@ -375,7 +377,7 @@ class _Importer:
                 attribution = self.attributor.suggest(found.latitude, found.longitude)
                 service = attribution.service
                 if service is not None:
-                    notes.append(f"Attributed to {service.name_en}: {attribution.reason}")
+                    notes.append(self._attribution_note(attribution))
             return CameraLocation(
                 **values,
                 police_service=service,
@@ -401,6 +403,15 @@ class _Importer:
             return None
         camera.updated_at = timezone.now()  # bulk_update does not set auto_now fields
         return camera
+
+    def _attribution_note(self, attribution: selectors.Attribution) -> str:
+        place = attribution.municipality
+        key = (attribution.how, attribution.service.pk, place.pk if place else None)
+        if key not in self.attribution_notes:
+            self.attribution_notes[key] = (
+                f"Attributed to {attribution.service.name_en}: {attribution.reason}"
+            )
+        return self.attribution_notes[key]
 
 
 # What an import sets on a camera it already knows.

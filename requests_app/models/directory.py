@@ -40,6 +40,33 @@ def longitude_field() -> models.DecimalField:
     )
 
 
+class _RangeConstraint(models.CheckConstraint):
+    """A coordinate's range, enforced by the database. Model validation (forms, the admin,
+    imports) leaves it to the field's own validators, which check the same range first and
+    say what is wrong in words: checking it again cost a query per row and constraint."""
+
+    def validate(self, model, instance, exclude=None, using=None):
+        pass
+
+    def deconstruct(self):
+        _path, args, kwargs = super().deconstruct()
+        return "django.db.models.CheckConstraint", args, kwargs
+
+
+def coordinates_in_canada(prefix: str) -> list[models.CheckConstraint]:
+    """The database's checks of a `latitude_field` and a `longitude_field`."""
+    return [
+        _RangeConstraint(
+            condition=Q(latitude__gte=LATITUDE_RANGE[0], latitude__lte=LATITUDE_RANGE[1]),
+            name=f"{prefix}_latitude_in_canada",
+        ),
+        _RangeConstraint(
+            condition=Q(longitude__gte=LONGITUDE_RANGE[0], longitude__lte=LONGITUDE_RANGE[1]),
+            name=f"{prefix}_longitude_in_canada",
+        ),
+    ]
+
+
 class Province(models.TextChoices):
     """Provinces and territories, plus CA for federal laws and national bodies."""
 
@@ -743,14 +770,7 @@ class PoliceService(models.Model):
             models.Index(fields=["latitude", "longitude"], name="service_lat_lon"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__gte=LATITUDE_RANGE[0], latitude__lte=LATITUDE_RANGE[1]),
-                name="service_latitude_in_canada",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=LONGITUDE_RANGE[0], longitude__lte=LONGITUDE_RANGE[1]),
-                name="service_longitude_in_canada",
-            ),
+            *coordinates_in_canada("service"),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="service_not_own_parent"
             ),

@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .directory import (
-    LATITUDE_RANGE,
-    LONGITUDE_RANGE,
     UNCONFIRMED_MARK,
     PoliceService,
     Province,
+    coordinates_in_canada,
     in_language,
     latitude_field,
     longitude_field,
@@ -72,18 +71,7 @@ class Municipality(models.Model):
             models.Index(fields=["province"], name="municipality_province"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(
-                    latitude__gte=LATITUDE_RANGE[0], latitude__lte=LATITUDE_RANGE[1]
-                ),
-                name="municipality_latitude_in_canada",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(
-                    longitude__gte=LONGITUDE_RANGE[0], longitude__lte=LONGITUDE_RANGE[1]
-                ),
-                name="municipality_longitude_in_canada",
-            ),
+            *coordinates_in_canada("municipality"),
         ]
 
     def __str__(self):

@@ -214,3 +214,23 @@ def test_the_shipped_regimes_and_rule_sets_round_trip_without_loss(directory):
     reports = reference_data_load(only_missing=False)
     for name in ("regimes", "rule sets", "police services"):
         assert reports[name].updated == 0, name
+
+
+def test_coordinates_outside_canada_are_refused_in_words_and_by_the_database(regimes):
+    from django.db import IntegrityError, transaction
+
+    from requests_app.models import Municipality
+
+    with pytest.raises(DirectoryImportError) as refused:
+        directory_import(HEADER + "x,X,municipal,ON,10,-179,ON-MFIPPA,,\n")
+    assert "latitude: Ensure this value is greater than or equal to 41.6" in str(refused.value)
+    assert "longitude: Ensure this value is greater than or equal to -141.1" in str(refused.value)
+    # Validation leaves the ranges to the fields; the database refuses a write that skips it.
+    service = PoliceServiceFactory(slug="y")
+    place = Municipality.objects.create(
+        name="Y", province="ON", latitude=44, longitude=-79, policed_by=service
+    )
+    for model, pk in ((PoliceService, service.pk), (Municipality, place.pk)):
+        for wrong in ({"latitude": 10}, {"longitude": -179}):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                model.objects.filter(pk=pk).update(**wrong)
