@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +30,18 @@ from .tiles import cameras_fingerprint
 class Export:
     filename: str
     content_type: str
-    write: object  # (cameras, text handle) -> None
+    writer: type  # osm.GeoJSONWriter...: made on a text handle, then .row(row)..., .close()
     with_osm_cameras: bool = True
+
+    def takes(self, row: dict) -> bool:
+        return self.with_osm_cameras or row["source"] != CameraLocation.Source.OSM
 
 
 FORMATS = {
-    "geojson": Export("alpr-cameras.geojson", "application/geo+json", osm.write_geojson),
-    "csv": Export("alpr-cameras.csv", "text/csv", osm.write_csv),
+    "geojson": Export("alpr-cameras.geojson", "application/geo+json", osm.GeoJSONWriter),
+    "csv": Export("alpr-cameras.csv", "text/csv", osm.CSVWriter),
     # OpenStreetMap's own cameras are there already.
-    "osm": Export("alpr-cameras.osm", "application/xml", osm.write_osm_xml, False),
+    "osm": Export("alpr-cameras.osm", "application/xml", osm.OSMXMLWriter, False),
 }
 MANIFEST = "exports.json"
 LOCK = "maps:exports-building"
@@ -53,24 +57,28 @@ def export_path(name: str) -> Path:
     return exports_root() / FORMATS[name].filename
 
 
-def export_cameras(name: str):
-    cameras = CameraLocation.objects.public()
-    if not FORMATS[name].with_osm_cameras:
-        cameras = cameras.exclude(source=CameraLocation.Source.OSM)
-    return osm.export_rows(cameras.order_by("pk"))
+def _rows():
+    return osm.export_rows(CameraLocation.objects.public().order_by("pk"))
 
 
 def export_write(name: str, out) -> None:
-    """Write one export to a text handle (the command's output, or a file being built)."""
-    FORMATS[name].write(export_cameras(name), out)
+    """Write one export to a text handle (the command's output)."""
+    export = FORMATS[name]
+    writer = export.writer(out)
+    for row in _rows():
+        if export.takes(row):
+            writer.row(row)
+    writer.close()
 
 
 def packed_path(path: Path) -> Path:
     return path.with_name(path.name + ".gz")
 
 
-def _write_atomically(path: Path, fill, *, binary: bool = False) -> None:
-    """Write a new file beside `path`, then rename it over `path` (atomic on one disk)."""
+@contextmanager
+def _building(path: Path, *, binary: bool = False):
+    """A handle on a new file beside `path`, renamed over `path` once written whole (atomic
+    on one disk); removed if writing it fails."""
     descriptor, building = tempfile.mkstemp(dir=path.parent, prefix=".building-")
     try:
         with (
@@ -78,7 +86,7 @@ def _write_atomically(path: Path, fill, *, binary: bool = False) -> None:
             if binary
             else open(descriptor, "w", encoding="utf-8", newline="")
         ) as handle:
-            fill(handle)
+            yield handle
         os.chmod(building, 0o644)
         os.replace(building, path)
     except BaseException:
@@ -104,16 +112,29 @@ def built_fingerprint() -> str | None:
 
 
 def exports_build() -> str:
-    """Write every export from the cameras as they are now; returns their fingerprint (read
-    first, so a change during the build makes the next check build again)."""
+    """Write every export from the cameras as they are now, all from one read of them;
+    returns their fingerprint (read first, so a change during the build makes the next
+    check build again)."""
     fingerprint = cameras_fingerprint()
     exports_root().mkdir(parents=True, exist_ok=True)
+    with ExitStack() as files:
+        writers = {
+            export: export.writer(files.enter_context(_building(export_path(name))))
+            for name, export in FORMATS.items()
+        }
+        for row in _rows():
+            for export, writer in writers.items():
+                if export.takes(row):
+                    writer.row(row)
+        for writer in writers.values():
+            writer.close()
     for name in FORMATS:
         path = export_path(name)
-        _write_atomically(path, lambda out, name=name: export_write(name, out))
-        _write_atomically(packed_path(path), lambda out, path=path: _pack(path, out), binary=True)
+        with _building(packed_path(path), binary=True) as out:
+            _pack(path, out)
     manifest = {"fingerprint": fingerprint, "built_at": timezone.now().isoformat()}
-    _write_atomically(exports_root() / MANIFEST, lambda out: json.dump(manifest, out))
+    with _building(exports_root() / MANIFEST) as out:
+        json.dump(manifest, out)
     return fingerprint
 
 

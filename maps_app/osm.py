@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 from typing import TextIO
 from xml.sax.saxutils import escape
@@ -522,12 +523,21 @@ def _directions_text(directions: list[int]) -> str:
     return ";".join(str(d) for d in directions)
 
 
-def write_geojson(rows: Iterable[dict], out: TextIO) -> None:
-    """A FeatureCollection of points, written one feature at a time (it can be large)."""
-    out.write('{"type": "FeatureCollection", "license": ' + json.dumps(LICENCE_NOTE))
-    out.write(', "features": [')
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    for index, row in enumerate(rows):
+# The exports are written one camera at a time (they can be large), by a writer per format:
+# `writer.row(row)` for each export row, then `writer.close()`. The export task feeds all
+# three from one read of the cameras.
+
+
+class GeoJSONWriter:
+    """A FeatureCollection of points."""
+
+    def __init__(self, out: TextIO):
+        self.out, self.count = out, 0
+        self.encode = json.JSONEncoder(ensure_ascii=False).encode
+        out.write('{"type": "FeatureCollection", "license": ' + json.dumps(LICENCE_NOTE))
+        out.write(', "features": [')
+
+    def row(self, row: dict) -> None:
         properties = dict(row)
         longitude, latitude = properties.pop("longitude"), properties.pop("latitude")
         feature = {
@@ -536,16 +546,24 @@ def write_geojson(rows: Iterable[dict], out: TextIO) -> None:
             "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
             "properties": properties,
         }
-        out.write(("," if index else "") + "\n" + encode(feature))
-    out.write("\n]}\n")
+        self.out.write(("," if self.count else "") + "\n" + self.encode(feature))
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n]}\n")
 
 
-def write_csv(rows: Iterable[dict], out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
+class CSVWriter:
+    def __init__(self, out: TextIO):
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(CSV_COLUMNS)
+
+    def row(self, row: dict) -> None:
         cells = {**row, "directions": _directions_text(row["directions"])}
-        writer.writerow([safe_cell(cells[column]) for column in CSV_COLUMNS])
+        self.writer.writerow([safe_cell(cells[column]) for column in CSV_COLUMNS])
+
+    def close(self) -> None:
+        pass
 
 
 def osm_tags(row: dict) -> dict[str, str]:
@@ -573,32 +591,37 @@ def osm_tags(row: dict) -> dict[str, str]:
 _ATTRIBUTE_ESCAPES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
 
 
+@lru_cache(maxsize=4096)  # tags repeat: the same keys, vendors, operators and directions
 def _attribute(value: str) -> str:
     return '"' + escape(value, _ATTRIBUTE_ESCAPES) + '"'
 
 
-def write_osm_xml(rows: Iterable[dict], out: TextIO) -> None:
-    """An .osm file of new nodes (negative ids) for a mapper to review in JOSM and upload,
-    written one node at a time.
+class OSMXMLWriter:
+    """An .osm file of new nodes (negative ids) for a mapper to review in JOSM and upload.
 
     Only fixed cameras: trailers move and bases of camera vehicles are not cameras, and
     OpenStreetMap maps what is durably on the ground.
     """
-    out.write("<?xml version='1.0' encoding='utf-8'?>\n")
-    out.write('<osm version="0.6" generator="alpr-records-campaign">\n')
-    new_id = 0
-    for row in rows:
+
+    def __init__(self, out: TextIO):
+        self.out, self.new_id = out, 0
+        out.write("<?xml version='1.0' encoding='utf-8'?>\n")
+        out.write('<osm version="0.6" generator="alpr-records-campaign">\n')
+
+    def row(self, row: dict) -> None:
         if row["kind"] != CameraLocation.Kind.FIXED:
-            continue
-        new_id -= 1
-        out.write(
-            f'  <node id="{new_id}" visible="true"'
+            return
+        self.new_id -= 1
+        self.out.write(
+            f'  <node id="{self.new_id}" visible="true"'
             f' lat="{row["latitude"]:.7f}" lon="{row["longitude"]:.7f}">\n'
         )
         for key, value in osm_tags(row).items():
-            out.write(f"    <tag k={_attribute(key)} v={_attribute(value)} />\n")
-        out.write("  </node>\n")
-    out.write("</osm>\n")
+            self.out.write(f"    <tag k={_attribute(key)} v={_attribute(value)} />\n")
+        self.out.write("  </node>\n")
+
+    def close(self) -> None:
+        self.out.write("</osm>\n")
 
 
 def load_file(path) -> OverpassExport | dict:
