@@ -173,7 +173,9 @@ def expiring_claims(campaign: Campaign, today: date, site: str):
             row["expires_on"].isoformat(),
             row["claim"].reminder_sent_on or "",
         ]
-        for row in request_selectors.claims_needing_attention(campaign, today)
+        for row in request_selectors.with_expiry(
+            request_selectors.claims_needing_attention(campaign, today)
+        )
     ]
     return header, rows
 

@@ -209,8 +209,8 @@ def dashboard_lists(campaign: Campaign, today: date, user) -> dict:
     return {
         "overdue": overdue_rows(campaign, today, limit=LIST_SHOWN),
         "overdue_count": selectors.overdue_requests(campaign, today).count(),
-        "expiring": expiring[:LIST_SHOWN],
-        "expiring_count": len(expiring),
+        "expiring": selectors.with_expiry(expiring[:LIST_SHOWN]),
+        "expiring_count": expiring.count(),
         "appeals": list(appeals[:LIST_SHOWN]),
         "appeals_count": sum(by_stage.values()),
         "appeals_by_stage": [

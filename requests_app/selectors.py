@@ -508,19 +508,21 @@ def coverage_by_province(
     return sorted(rows.values(), key=lambda row: row["province"])
 
 
-def claims_needing_attention(campaign: Campaign, today: date) -> list[dict]:
-    """Unfiled claims whose reminder is due or sent, oldest first, with their expiry day."""
-    stale_days = settings.CLAIM_STALE_DAYS
-    rows = []
-    for claim in (
+def claims_needing_attention(campaign: Campaign, today: date) -> QuerySet[Claim]:
+    """Unfiled claims whose reminder is due or sent, oldest first."""
+    return (
         claims_without_filed_request()
         .filter(campaign=campaign)
+        .reminder_due(today, settings.CLAIM_STALE_DAYS)
         .select_related("police_service", "volunteer")
-        .order_by("claimed_at")
-    ):
-        if today >= claim.reminder_due_on(stale_days):
-            rows.append({"claim": claim, "expires_on": claim.expires_on(stale_days)})
-    return rows
+        .order_by("claimed_at", "pk")
+    )
+
+
+def with_expiry(claims) -> list[dict]:
+    """Each claim with the day it is released if its target stays unfiled."""
+    stale_days = settings.CLAIM_STALE_DAYS
+    return [{"claim": claim, "expires_on": claim.expires_on(stale_days)} for claim in claims]
 
 
 def overdue_requests(campaign: Campaign, today: date) -> QuerySet[AccessRequest]:

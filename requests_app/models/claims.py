@@ -1,6 +1,6 @@
 """Campaigns and claims: who is working on which police service, and what happened."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -104,9 +104,20 @@ class RecordCategory(models.Model):
         return self.title_fr if get_language() == "fr" else self.title_en
 
 
+# An unfiled claim's reminder is due this many days before it is released.
+REMINDER_DAYS_BEFORE_EXPIRY = 3
+
+
 class ClaimQuerySet(models.QuerySet):
     def active(self):
         return self.filter(released_at__isnull=True)
+
+    def reminder_due(self, today: date, stale_days: int):
+        """Claims whose reminder is due by `today` (`Claim.reminder_due_on`), in SQL: those
+        claimed before the local midnight that ends the last day that qualifies."""
+        last_day = today - timedelta(days=stale_days - REMINDER_DAYS_BEFORE_EXPIRY)
+        ends = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+        return self.filter(claimed_at__lt=ends)
 
     def involving(self, user):
         """Active claims the user works on: as claimant or accepted helper.
@@ -200,7 +211,7 @@ class Claim(models.Model):
         return timezone.localdate(self.claimed_at) + timedelta(days=stale_days)
 
     def reminder_due_on(self, stale_days: int) -> date:
-        return self.expires_on(stale_days) - timedelta(days=3)
+        return self.expires_on(stale_days) - timedelta(days=REMINDER_DAYS_BEFORE_EXPIRY)
 
     def team(self) -> list:
         """The people working on the target: the claimant, then the accepted helpers

@@ -202,3 +202,32 @@ def test_a_long_list_shows_its_first_rows_and_how_many_in_all(
         link = f'href="/dashboard/{table}.csv?campaign=alpr-records">All of them in the CSV file'
         assert link in html, table
         assert len(rows_of(client.get(f"/dashboard/{table}.csv"))) == 3, table
+
+
+@pytest.mark.django_db
+def test_claims_needing_attention_are_found_in_sql_to_the_local_day(settings, alice):
+    """The dashboard finds them in SQL; a claim is listed exactly when its reminder is due by
+    the day its claimed_at falls on in the site's time zone (Toronto, on either side of
+    midnight, when midnight there is already the next day in UTC)."""
+    from datetime import timedelta
+
+    from requests_app.selectors import claims_needing_attention
+    from tests.factories import CampaignFactory, ClaimFactory, PoliceServiceFactory
+
+    settings.TIME_ZONE = "America/Toronto"
+    campaign = CampaignFactory()
+    claims = []
+    for days_ago in range(8, 14):
+        day = TODAY - timedelta(days=days_ago)
+        for hour, minute in ((0, 0), (0, 1), (12, 0), (23, 59)):
+            claims.append(
+                ClaimFactory(
+                    campaign=campaign,
+                    volunteer=alice,
+                    police_service=PoliceServiceFactory(),
+                    claimed_at=datetime(day.year, day.month, day.day, hour, minute, tzinfo=TORONTO),
+                )
+            )
+    due = {c for c in claims if c.reminder_due_on(settings.CLAIM_STALE_DAYS) <= TODAY}
+    assert 0 < len(due) < len(claims)
+    assert set(claims_needing_attention(campaign, TODAY)) == due
