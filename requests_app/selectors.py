@@ -722,19 +722,15 @@ def findings_rows(campaign: Campaign, services) -> list[dict]:
     ]
 
 
-def findings_totals(campaign: Campaign, services: QuerySet[PoliceService] | None = None) -> dict:
-    """Over the services with public findings (or these, `findings_services` filtered):
-    how many, those with ALPR confirmed, cameras, vehicles and median retention."""
-    if services is None:
-        services = findings_services(campaign)
+def findings_totals(campaign: Campaign, *, province: str = "", vendor: str = "") -> dict:
+    """Over the services with public findings (those `findings_services` lists with these
+    filters): how many, those with ALPR confirmed, cameras, vehicles and median retention."""
+    services = findings_services(campaign, province=province, vendor=vendor)
     # Added up in SQL (one finding per service and fact): the page shows them at every
     # request, and reading every finding grew with the campaign.
-    findings = (
-        public_findings(campaign)
-        .select_related(None)
-        .filter(police_service__in=services.order_by().values("pk"))
-        .order_by()
-    )
+    findings = public_findings(campaign).select_related(None).order_by()
+    if province or vendor:  # unfiltered, every public finding is of a listed service
+        findings = findings.filter(police_service__in=services.order_by().values("pk"))
     counted = [FindingField.FIXED_CAMERAS, FindingField.MOBILE_UNITS]
     totals = dict(
         findings.filter(field__in=counted)

@@ -138,7 +138,9 @@ def findings(request):
         context.update(
             page=page,
             rows=selectors.findings_rows(campaign, page.object_list),
-            totals=selectors.findings_totals(campaign, services),
+            totals=selectors.findings_totals(
+                campaign, province=filters.get("province", ""), vendor=filters.get("vendor", "")
+            ),
         )
     return render(request, "requests_app/findings.html", context)
 

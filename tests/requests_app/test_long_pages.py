@@ -140,6 +140,8 @@ def test_the_findings_show_a_page_of_rows_sorted_and_filtered_in_sql(client):
         assert listed[-1]["service"] == blank, sort
     flock = client.get("/findings/", {"vendor": "flock"})
     assert flock.context["totals"]["services"] == len(made[::2])
+    # Added up over the listed services only (the odd numbers of cameras name flock).
+    assert flock.context["totals"]["fixed_cameras"] == sum(range(1, count + 1, 2))
     assert blank not in [row["service"] for row in flock.context["rows"]]
 
     # The CSV file still holds every row.
