@@ -4,3 +4,7 @@ It builds its own databases with bulk inserts, measures the map endpoints, the e
 the pages, the OpenStreetMap import, the deadline engine and the map in a headless browser,
 each against a baseline measured in the same run, and writes docs/benchmarks.md.
 """
+
+# How a serving worker (benchmarks/worker.py's serve) marks its answers on standard output:
+# other lines are not its.
+WORKER_MARK = "bench-worker "

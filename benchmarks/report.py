@@ -209,19 +209,26 @@ the target.
   (that first answer may build it; slower than 30 s at full size, 10 s in the quick run,
   it counts as 0 req/s, and so does a first answer slower than one load run), then
   loaded like the rest.
-- **Pages** are timed warm in-process (the second request and on), as the organizer for
-  `/dashboard/` and as a volunteer with claims for `/me/`, with their SQL query count (the
-  fewest over the runs: a run may also read the map's data version again, once a second,
-  which is the process's query, not the page's).
+- **Pages** are timed warm in-process, as the organizer for `/dashboard/` and as a
+  volunteer with claims for `/me/`, with their SQL query count (the fewest seen: a request
+  may also read the map's data version again, once a second, which is the process's query,
+  not the page's). The full and the 1/100 data are each served by a worker process of their
+  own, and their requests alternate (full, 1/100, full, ...): this machine's speed changes
+  by a third from one second to the next, and measured one after the other, minutes apart,
+  the ratio followed the machine rather than the code. A run is the mean of 3 requests of
+  each.
 - **The import** runs `manage.py import_osm_cameras` in a subprocess on a generated
   Overpass file, bounded in time (3 minutes at full size, scaled), with its peak memory
   (max RSS).
 - **The deadline engine** computes due dates (with extensions and fee pauses) for N and
   10N requests.
 - **The browser** is the system Chromium through Playwright: the time from opening
-  `/map/` with an empty server cache and a fresh browser profile until the map says it is
-  drawn (`#map[data-state=ready]`: coverage and cameras loaded), against the same on the
-  empty database. Tiles from outside are blocked.
+  `/map/` in a fresh browser profile until the map says it is drawn
+  (`#map[data-state=ready]`: coverage and cameras loaded), right after a change to the data
+  handled as the site handles one (as for the cold server times: the data version moves, so
+  nothing cached before is served, and the pre-building runs), against the same on the
+  empty database's server; the two loads alternate, one uncounted load each first. Tiles
+  from outside are blocked.
 """
 
 

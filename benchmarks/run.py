@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from . import load, report, static
+from . import WORKER_MARK, load, report, static
 from .report import (
     Figure,
     at_least,
@@ -419,7 +419,7 @@ def served_figures(bench: Bench, measured: dict, seconds: float) -> tuple[list[F
                     )
                 )
         log("measuring the browser")
-        figures.append(browser_figure(bench, browser_time(bench, "full", port), empty_port))
+        figures.append(browser_figure(bench, {"full": port, "empty": empty_port}))
         log("measuring the exports")
         for path in paths["exports"]:
             name = f"throughput, export {path.rsplit('/', 1)[1]}"
@@ -444,12 +444,86 @@ def served_figures(bench: Bench, measured: dict, seconds: float) -> tuple[list[F
     return figures, load.tool()
 
 
-def page_figures(full: dict, small: dict) -> list[Figure]:
+RUNS = 3
+PAGE_REQUESTS = 3  # per run and database, alternated
+
+
+class LiveWorker:
+    """A worker process serving one database's measurements on demand (benchmarks/worker.py's
+    serve): `ask(command)` sends one and returns its answer."""
+
+    def __init__(self, bench: Bench, kind: str):
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "benchmarks.worker", "serve"],
+            cwd=ROOT,
+            env=bench.env(kind),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        hello = self._answer()
+        self.map_path, self.memo_seconds = hello["map"], hello["memo_seconds"]
+
+    def _answer(self) -> dict:
+        for line in self.process.stdout:
+            if line.startswith(WORKER_MARK):
+                return json.loads(line.removeprefix(WORKER_MARK))
+        raise RuntimeError(f"the worker stopped (exit code {self.process.wait()})")
+
+    def ask(self, command: str) -> dict:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self._answer()
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+@contextmanager
+def live_workers(bench: Bench, *kinds: str):
+    workers = [LiveWorker(bench, kind) for kind in kinds]
+    try:
+        yield workers
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+def measure_pages(bench: Bench) -> dict:
+    """Per page, RUNS runs on the full and the 1/100 data, each run the mean of
+    PAGE_REQUESTS requests on each, alternated request by request, with the fewest SQL
+    queries seen: a request may also read the map's data version again (every
+    MAP_VERSION_MEMO_SECONDS), which is the process's, not the page's."""
+    with live_workers(bench, "full", "small") as (full, small):
+        result = {}
+        for name in full.ask("pages")["pages"]:
+            answers = {"full": [], "small": []}
+            for _request in range(RUNS * PAGE_REQUESTS):
+                answers["full"].append(full.ask(f"page {name}"))
+                answers["small"].append(small.ask(f"page {name}"))
+            result[name] = {
+                kind: {
+                    "status": max(a["status"] for a in kind_answers),
+                    "queries": min(a["queries"] for a in kind_answers),
+                    "runs": [
+                        sum(
+                            a["seconds"]
+                            for a in kind_answers[run * PAGE_REQUESTS : (run + 1) * PAGE_REQUESTS]
+                        )
+                        / PAGE_REQUESTS
+                        for run in range(RUNS)
+                    ],
+                }
+                for kind, kind_answers in answers.items()
+            }
+        return result
+
+
+def page_figures(pages: dict) -> list[Figure]:
     figures = []
-    for name, entry in full.items():
-        if not isinstance(entry, dict):
-            continue
-        other = small[name]
+    for name, measured in pages.items():
+        entry, other = measured["full"], measured["small"]
         note = "" if entry["status"] == 200 else f"answered {entry['status']}"
         figures.append(
             Figure(
@@ -477,20 +551,60 @@ def page_figures(full: dict, small: dict) -> list[Figure]:
     return figures
 
 
-BROWSER = "browser: map drawn, full data, empty cache"
+BROWSER = "browser: map drawn, full data, after a change"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
-def browser_time(bench: Bench, kind: str, port: int) -> float | None:
-    if not Path("/usr/bin/chromium").exists():
-        return None
-    return median(bench.worker(kind, "browser", "--port", str(port))["runs"])
+def map_drawn(browser, port: int, path: str) -> float:
+    """Seconds from opening the map in a fresh browser profile until it says it is drawn
+    (coverage and cameras loaded). Tiles from outside are blocked."""
+    base = f"http://127.0.0.1:{port}"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith(base) else route.abort()
+            ),
+        )
+        started = time.perf_counter()
+        page.goto(base + path)
+        page.wait_for_selector("#map[data-state=ready]", timeout=120_000)
+        return time.perf_counter() - started
+    finally:
+        context.close()
 
 
-def browser_figure(bench: Bench, full: float | None, empty_port: int) -> Figure:
-    if full is None:
+def browser_figure(bench: Bench, ports: dict[str, int]) -> Figure:
+    """The map drawn on the full and the empty database's servers in turn, each load right
+    after a change to the data handled as the site handles one (as for the cold server
+    times: nothing cached before it is served, the pre-building has run), RUNS loads each
+    after one uncounted load (a new server's first pages pay for its start)."""
+    if not CHROMIUM.exists():
         return Figure(BROWSER, None, "s", target="ratio <= 1.5", met=False, note="no Chromium")
-    empty = browser_time(bench, "empty", empty_port)
-    return ratio_at_most(BROWSER, full, empty, 1.5, "s", baseline_name="empty db")
+    from playwright.sync_api import sync_playwright
+
+    times = {kind: [] for kind in ports}
+    with live_workers(bench, *ports) as workers, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            for run in range(RUNS + 1):
+                for worker, (kind, port) in zip(workers, ports.items(), strict=True):
+                    worker.ask("change")
+                    time.sleep(worker.memo_seconds + 0.1)  # until the servers see it
+                    seconds = map_drawn(browser, port, worker.map_path)
+                    if run:
+                        times[kind].append(seconds)
+        finally:
+            browser.close()
+    return ratio_at_most(
+        BROWSER, median(times["full"]), median(times["empty"]), 1.5, "s", baseline_name="empty db"
+    )
 
 
 def import_figures(bench: Bench, overpass: Path) -> list[Figure]:
@@ -554,12 +668,12 @@ def main() -> None:
         log("measuring in-process")
         overpass = folder / "overpass.json"
         measured = bench.worker("full", "measure", "--overpass", str(overpass))
-        small_pages = bench.worker("small", "pages")
         size_list, size_details = size_figures(measured)
         figures += size_list
         details += size_details
         figures += server_figures(measured["server"])
-        figures += page_figures(measured["pages"], small_pages)
+        log("measuring the pages")
+        figures += page_figures(measure_pages(bench))
         figures += deadline_figures(measured["deadlines"])
         log("measuring throughput")
         served, tool = served_figures(bench, measured, seconds)

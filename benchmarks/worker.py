@@ -9,6 +9,7 @@ import json
 import math
 import os
 import random
+import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,16 +19,16 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from maps_app.models import CameraLocation  # noqa: E402
-from requests_app.models import Claim, PoliceService, User  # noqa: E402
+from requests_app.models import PoliceService, User  # noqa: E402
 
-from . import data, static  # noqa: E402
+from . import WORKER_MARK, data, static  # noqa: E402
 from .tiles import COUNTRY_CENTRE, VIEWPORTS, View, tiles_covering  # noqa: E402
 
 RUNS = 3
@@ -268,31 +269,53 @@ def page_list() -> list[tuple[str, str, str | None]]:
     ]
 
 
-def measure_pages() -> dict:
-    result = {}
-    volunteer = User.objects.get(email=data.VOLUNTEER_EMAIL)
-    result["volunteer active claims"] = Claim.objects.involving(volunteer).count()
-    for name, path, who in page_list():
-        client = Client()
-        if who:
-            client.force_login(User.objects.get(email=who))
-        get(client, path)  # warm: sessions, templates, caches
-        times, counts = [], []
-        for _run in range(RUNS):
-            with CaptureQueriesContext(connection) as queries:
-                seconds, response, body = get(client, path)
-            times.append(seconds)
-            counts.append(len(queries.captured_queries))
-        result[name] = {
-            "path": path,
-            "status": response.status_code,
-            "bytes": len(body),
-            # The page's own queries: any run may also read the map's data version again
-            # (every MAP_VERSION_MEMO_SECONDS), which is the process's, not the page's.
-            "queries": min(counts),
-            "runs": times,
-        }
-    return result
+def serve() -> None:
+    """What benchmarks/run.py asks of this database while it measures another one beside
+    it, a request per line of standard input, each answered on one line of standard output
+    marked WORKER_MARK: the run alternates the two databases' measurements, so that whatever
+    else slows the machine weighs on both alike.
+
+    - `pages`: the names of the pages the targets name (`page_list`);
+    - `page <name>`: one timed request of that page (warmed first, on its first request:
+      sessions, templates, caches);
+    - `change`: a change to the data, as the site handles one (`data.announce_request_change`).
+
+    It starts by saying where the map is and how long the site's processes take to see a
+    change another process made."""
+
+    def answer(value: dict) -> None:
+        print(WORKER_MARK + json.dumps(value), flush=True)
+
+    answer({"map": reverse("maps_app:map"), "memo_seconds": settings.MAP_VERSION_MEMO_SECONDS})
+    pages: dict[str, tuple[str, Client]] = {}
+    for line in sys.stdin:
+        command, _, name = line.strip().partition(" ")
+        if command == "change":
+            data.announce_request_change()
+            answer({})
+            continue
+        if command == "pages":
+            answer({"pages": [name for name, _path, _who in page_list()]})
+            continue
+        if name not in pages:
+            path, who = {name: (path, who) for name, path, who in page_list()}[name]
+            client = Client()
+            if who:
+                client.force_login(User.objects.get(email=who))
+            get(client, path)
+            pages[name] = (path, client)
+        path, client = pages[name]
+        with CaptureQueriesContext(connection) as queries:
+            seconds, response, body = get(client, path)
+        answer(
+            {
+                "path": path,
+                "seconds": seconds,
+                "status": response.status_code,
+                "bytes": len(body),
+                "queries": len(queries.captured_queries),
+            }
+        )
 
 
 # --- The deadline engine -----------------------------------------------------------------
@@ -343,56 +366,14 @@ def measure_export_size(client: Client) -> dict:
     }
 
 
-# --- The browser --------------------------------------------------------------------------
-
-
-def measure_browser(port: int) -> dict:
-    """Seconds from opening /map/ with an empty server cache and a fresh browser profile
-    until the map says it is drawn."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    base = f"http://127.0.0.1:{port}"
-    times = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            # One load first, not counted: a new server's first pages pay for its start
-            # (templates compiled, modules loaded), whatever the data.
-            for run in range(RUNS + 1):
-                cache.clear()
-                context = browser.new_context(viewport={"width": 1280, "height": 800})
-                page = context.new_page()
-                page.route(
-                    "**/*",
-                    lambda route: (
-                        route.continue_() if route.request.url.startswith(base) else route.abort()
-                    ),
-                )
-                started = time.perf_counter()
-                page.goto(base + reverse("maps_app:map"))
-                page.wait_for_selector("#map[data-state=ready]", timeout=120_000)
-                if run:
-                    times.append(time.perf_counter() - started)
-                context.close()
-        finally:
-            browser.close()
-    return {"runs": times}
-
-
 # --- Entry point ---------------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("task", choices=["template", "build", "measure", "pages", "browser"])
+    parser.add_argument("task", choices=["template", "build", "measure", "serve"])
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", help="where to write the result (all tasks but serve)")
     parser.add_argument("--overpass", help="where to write the import's Overpass file")
     args = parser.parse_args()
     if args.task == "template":  # as `make run` prepares a database, in one process
@@ -404,10 +385,9 @@ def main() -> None:
     elif args.task == "build":
         result = data.generate(data.Sizes.at(args.scale))
         data.announce_change()
-    elif args.task == "pages":
-        result = measure_pages()
-    elif args.task == "browser":
-        result = measure_browser(args.port)
+    elif args.task == "serve":
+        serve()
+        return
     else:
         client = Client()
         centre = dense_centre()
@@ -416,7 +396,6 @@ def main() -> None:
             "export": measure_export_size(client),
             "sizes": measure_sizes(client, centre),
             "server": measure_server_times(client, centre),
-            "pages": measure_pages(),
             "deadlines": measure_deadlines(),
             "paths": load_paths(centre, args.scale),
         }

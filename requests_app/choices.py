@@ -4,6 +4,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def choice_label(choices: type[models.Choices], value):
+    """The label of `value` among these choices (the value itself when it is none of them).
+    Models define their listed fields' get_FOO_display() with it: Django's translates every
+    label of the field to find the one asked for, which long tables pay for in every row."""
+    try:
+        return str(choices(value).label)  # in the active language, as Django's gives it
+    except ValueError:
+        return value
+
+
 class Answer(models.TextChoices):
     """A yes/no fact that the sources may not settle: the law's rules in the directory,
     the time-computation data, and what a release says (a finding)."""

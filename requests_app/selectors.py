@@ -17,7 +17,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Concat, TruncWeek
@@ -54,11 +53,13 @@ from .models.requests import DECISION_STATUSES, RELEASE_STATUSES
 from .roles import is_organizer
 
 
-def by_pk(rows: QuerySet) -> QuerySet:
-    """The same rows, chosen by their ids in a subquery. Lists that join a campaign's requests
-    for their details (`select_related`) use it: SQLite, which keeps no statistics, would
-    otherwise read every request of the campaign to find the few rows listed."""
-    return rows.model._default_manager.filter(pk__in=rows.values("pk"))
+def of_campaign(rows: QuerySet, campaign: Campaign) -> QuerySet:
+    """These rows (appeals, calls for help: each of one request, and few) among the
+    campaign's, each checked on its own request. Joined to the requests instead, SQLite,
+    which keeps no statistics, reads every request of the campaign to find the few rows."""
+    return rows.filter(
+        Exists(AccessRequest.objects.filter(pk=OuterRef("request_id"), campaign=campaign))
+    )
 
 
 def _search_words(query: str) -> list[str]:
@@ -486,16 +487,15 @@ def coverage_by_province(
     for service_id, province in PoliceService.objects.filter(active=True).values_list(
         "pk", "province"
     ):
-        row = rows.setdefault(
-            province,
-            {
+        row = rows.get(province)
+        if row is None:  # once per province, not per service
+            row = rows[province] = {
                 "province": province,
                 "services": 0,
                 "covered": 0,
                 **dict.fromkeys(TargetStatus, 0),
                 "progress": dict.fromkeys(Progress, 0),
-            },
-        )
+            }
         status = statuses.get(service_id, TargetStatus.UNCLAIMED)
         row["services"] += 1
         row[status] += 1
@@ -548,7 +548,7 @@ def open_appeals(campaign: Campaign) -> QuerySet[Appeal]:
         output_field=models.IntegerField(),
     )
     return (
-        by_pk(Appeal.objects.open().filter(request__campaign=campaign))
+        of_campaign(Appeal.objects.open(), campaign)
         .select_related("request__police_service", "request__volunteer")
         .order_by(order, "file_by", "pk")
     )
@@ -722,50 +722,50 @@ def findings_rows(campaign: Campaign, services) -> list[dict]:
     ]
 
 
-def findings_totals(campaign: Campaign, *, province: str = "", vendor: str = "") -> dict:
+def findings_totals(
+    campaign: Campaign, *, province: str = "", vendor: str = "", services: int | None = None
+) -> dict:
     """Over the services with public findings (those `findings_services` lists with these
-    filters): how many, those with ALPR confirmed, cameras, vehicles and median retention."""
-    services = findings_services(campaign, province=province, vendor=vendor)
+    filters; `services`, how many, when the caller has counted them): how many, those with
+    ALPR confirmed, cameras, vehicles and median retention."""
+    listed = findings_services(campaign, province=province, vendor=vendor)
     # Added up in SQL (one finding per service and fact): the page shows them at every
     # request, and reading every finding grew with the campaign.
     findings = public_findings(campaign).select_related(None).order_by()
     if province or vendor:  # unfiltered, every public finding is of a listed service
-        findings = findings.filter(police_service__in=services.order_by().values("pk"))
-    counted = [FindingField.FIXED_CAMERAS, FindingField.MOBILE_UNITS]
-    totals = dict(
-        findings.filter(field__in=counted)
-        .values("field")
-        .annotate(total=Sum("number"))
-        .values_list("field", "total")
+        findings = findings.filter(police_service__in=listed.order_by().values("pk"))
+    counted = {FindingField.FIXED_CAMERAS: 0, FindingField.MOBILE_UNITS: 0}
+    retention: dict[str, list[int]] = {
+        FindingField.RETENTION_HITS_DAYS: [],
+        FindingField.RETENTION_NON_HITS_DAYS: [],
+    }
+    numbers = (
+        findings.filter(field__in=[*counted, *retention], number__isnull=False)
+        .values("field", "number")
+        .annotate(n=Count("pk"))
+        .values_list("field", "number", "n")
     )
+    for field, number, n in numbers:  # each number once per fact, with how many gave it
+        if field in counted:
+            counted[field] += number * n
+        else:
+            retention[field] += [int(number)] * n
     confirmed = (
         findings.filter(
             Q(field=FindingField.VENDORS)
-            | (Q(field__in=counted, number__isnull=False) & ~Q(number=0))
+            | (Q(field__in=list(counted), number__isnull=False) & ~Q(number=0))
         )
         .values("police_service_id")
         .distinct()
         .count()
     )
-    retention: dict[str, list[int]] = {
-        FindingField.RETENTION_HITS_DAYS: [],
-        FindingField.RETENTION_NON_HITS_DAYS: [],
-    }
-    days = (
-        findings.filter(field__in=list(retention), number__isnull=False)
-        .values("field", "number")
-        .annotate(n=Count("pk"))
-        .values_list("field", "number", "n")
-    )
-    for field, number, n in days:  # each length of time once, with how many said it
-        retention[field] += [int(number)] * n
     hits = retention[FindingField.RETENTION_HITS_DAYS]
     non_hits = retention[FindingField.RETENTION_NON_HITS_DAYS]
     return {
-        "services": services.count(),
+        "services": listed.count() if services is None else services,
         "alpr_confirmed": confirmed,
-        "fixed_cameras": int(totals.get(FindingField.FIXED_CAMERAS) or 0),
-        "mobile_units": int(totals.get(FindingField.MOBILE_UNITS) or 0),
+        "fixed_cameras": int(counted[FindingField.FIXED_CAMERAS]),
+        "mobile_units": int(counted[FindingField.MOBILE_UNITS]),
         "median_retention_hits": median(hits) if hits else None,
         "median_retention_non_hits": median(non_hits) if non_hits else None,
     }
@@ -944,14 +944,14 @@ def service_coordination(service: PoliceService, claim: Claim | None, user) -> d
 
 
 def open_calls_for_help(campaign: Campaign) -> QuerySet[HelpWanted]:
-    return HelpWanted.objects.filter(closed_at__isnull=True, request__campaign=campaign)
+    return of_campaign(HelpWanted.objects.filter(closed_at__isnull=True), campaign)
 
 
 def help_wanted_rows(campaign: Campaign, user, limit: int | None = None) -> list[dict]:
     """The open calls for help of a campaign (the newest `limit`), with only public facts, and
     whether this viewer can offer to help (the claim's own offer flow) or claim the target."""
     calls = list(
-        by_pk(open_calls_for_help(campaign))
+        open_calls_for_help(campaign)
         .select_related("request__police_service", "appeal")
         .order_by("-created_at")[:limit]
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import choice_label
 from .base import AppendOnly
 from .releases import StoredFile
 from .requests import AccessRequest
@@ -30,6 +31,7 @@ class Stage(models.TextChoices):
 
 
 CLOSED_STAGES = frozenset({Stage.RESOLVED, Stage.WITHDRAWN})
+OPEN_STAGES = [stage for stage in Stage if stage not in CLOSED_STAGES]
 
 
 class Outcome(models.TextChoices):
@@ -41,7 +43,8 @@ class Outcome(models.TextChoices):
 
 class AppealQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(stage__in=CLOSED_STAGES)
+        # Named rather than excluded, so that the stage index finds the few open appeals.
+        return self.filter(stage__in=OPEN_STAGES)
 
     def taken(self):
         """Appeals that went to the commissioner (not a draft, not withdrawn): the target
@@ -106,6 +109,9 @@ class Appeal(models.Model):
 
     def get_absolute_url(self):
         return reverse("requests_app:appeal", kwargs={"pk": self.pk})
+
+    def get_stage_display(self):  # the dashboard lists many
+        return choice_label(Stage, self.stage)
 
     def is_open(self) -> bool:
         return self.stage not in CLOSED_STAGES

@@ -108,6 +108,10 @@ class HelpWanted(models.Model):
         verbose_name = _("help wanted")
         verbose_name_plural = _("help wanted")
         ordering = ["-created_at"]
+        indexes = [
+            # The open calls, newest first: a few among every call ever made.
+            models.Index(fields=["closed_at", "created_at"], name="help_wanted_open_age"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request"],

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..choices import Answer, DayKind, DeemedRefusalReview
+from ..choices import Answer, DayKind, DeemedRefusalReview, choice_label
 
 # Canada's extent, for validating headquarters coordinates.
 LATITUDE_RANGE = (41.6, 83.2)
@@ -793,6 +793,16 @@ class PoliceService(models.Model):
 
     def get_absolute_url(self):
         return reverse("requests_app:service", kwargs={"slug": self.slug})
+
+    # The directory lists these for every service it shows.
+    def get_kind_display(self):
+        return choice_label(self.Kind, self.kind)
+
+    def get_province_display(self):
+        return choice_label(Province, self.province)
+
+    def get_known_alpr_display(self):
+        return choice_label(self.KnownAlpr, self.known_alpr)
 
     def clean(self):
         if self.regime_id and self.province:

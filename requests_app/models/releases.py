@@ -123,6 +123,8 @@ class Release(models.Model):
         indexes = [
             # Public pages list approved releases per request.
             models.Index(fields=["moderation", "request"], name="release_moderation_request"),
+            # The moderation queue, oldest first, read a few at a time.
+            models.Index(fields=["moderation", "uploaded_at"], name="release_moderation_age"),
         ]
 
     def __str__(self):
@@ -243,6 +245,13 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["police_service", "field"]
+        indexes = [
+            # The findings' totals, each over one or a few facts of the campaign, read from
+            # the index alone (but for the release's moderation).
+            models.Index(
+                fields=["campaign", "field", "number", "release"], name="finding_campaign_field"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "police_service", "field"], name="one_finding_per_fact"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from ..deadlines import DueDate
 
-from ..choices import Answer, DayKind, DeemedRefusalReview
+from ..choices import Answer, DayKind, DeemedRefusalReview, choice_label
 from .base import AppendOnly
 from .claims import Campaign, Claim, RecordCategory
 from .directory import AccessRegime, PoliceService, RegimeRuleSet
@@ -238,7 +238,11 @@ class AccessRequest(models.Model):
             models.Index(
                 fields=["campaign", "status", "due_on"], name="request_campaign_status_due"
             ),
-            models.Index(fields=["campaign", "police_service"], name="request_target"),
+            # A target's requests; with the filing day, whether it has a filed one (the
+            # claims about to expire) is read from the index alone.
+            models.Index(
+                fields=["campaign", "police_service", "filed_on"], name="request_target_filed"
+            ),
         ]
         constraints = [
             # Two people filing at once get one request going per target.
@@ -262,6 +266,9 @@ class AccessRequest(models.Model):
         from django.urls import reverse
 
         return reverse("requests_app:request", kwargs={"pk": self.pk})
+
+    def get_status_display(self):  # the dashboard lists many
+        return choice_label(Status, self.status)
 
     @property
     def counts_from(self) -> date | None:

@@ -139,7 +139,10 @@ def findings(request):
             page=page,
             rows=selectors.findings_rows(campaign, page.object_list),
             totals=selectors.findings_totals(
-                campaign, province=filters.get("province", ""), vendor=filters.get("vendor", "")
+                campaign,
+                province=filters.get("province", ""),
+                vendor=filters.get("vendor", ""),
+                services=page.paginator.count,
             ),
         )
     return render(request, "requests_app/findings.html", context)

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from requests_app.models import Claim, TargetActivity
 from requests_app.services.coordination import help_wanted_open
 from requests_app.services.requests import request_status_record
+from tests.factories import CampaignFactory
 from tests.mail import sent_mail
 
 from .conftest import TODAY, TORONTO, campaign_story
@@ -58,6 +59,20 @@ def test_the_lists_name_who_holds_each_target_and_what_to_do(client, olivia, sto
         assert f'href="{queue}"' in html
     assert f'href="/corrections/#correction-{lists["corrections"][0].pk}"' in html
     assert f'href="{lists["releases"][0].get_absolute_url()}"' in html
+
+
+@pytest.mark.django_db
+def test_the_lists_hold_only_the_campaigns_own(client, olivia, story, test_law):
+    second = CampaignFactory(name="Second campaign", slug="second-campaign")
+    campaign_story(second, test_law, olivia, copy=2)
+    client.force_login(olivia)
+    lists = client.get("/dashboard/?campaign=alpr-records").context["lists"]
+    assert [appeal.request for appeal in lists["appeals"]] == [story.requests["appealed"]]
+    assert [row["request"] for row in lists["help_wanted"]] == [story.requests["overdue"]]
+    assert lists["appeals_count"] == lists["help_wanted_count"] == lists["overdue_count"] == 1
+    lists = client.get("/dashboard/?campaign=second-campaign").context["lists"]
+    assert [appeal.request.campaign for appeal in lists["appeals"]] == [second]
+    assert [row["request"].campaign for row in lists["help_wanted"]] == [second]
 
 
 @pytest.mark.django_db

@@ -427,6 +427,10 @@ def test_a_change_has_the_map_data_built_before_anyone_asks(
             data = client.get(COVERAGE, {"zoom": zoom, "campaign": campaign.slug}).json()
             assert by_slug_data(data)["toronto-police-service"]["properties"]["status"] == "claimed"
     assert not_the_cache(queries) == []
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/map/", {"campaign": campaign.slug})
+    assert page.context["counters"]["covered"] == 1
+    assert not [sql for sql in not_the_cache(queries) if "requests_app_accessrequest" in sql]
     assert exports.built_fingerprint() == cameras_fingerprint()
     assert CameraGrid.objects.get().fingerprint == cameras_fingerprint()
 

@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from requests_app.models import AccessRequest, PoliceService, RegimeRuleSet
 from requests_app.services.claims import claim_create
@@ -536,3 +537,14 @@ def test_filing_twice_at_once_logs_one_request():
     assert outcomes.count("done") == 1
     assert all("already logged" in o for o in outcomes if o != "done"), outcomes
     assert AccessRequest.objects.filter(campaign=campaign, police_service=target).count() == 1
+
+
+def test_a_choice_is_shown_by_its_label_in_the_readers_language():
+    request = AccessRequest(status="refused")
+    service = PoliceService(province="QC", kind="regional", known_alpr="unknown")
+    assert (request.get_status_display(), service.get_province_display()) == ("Refused", "Quebec")
+    with translation.override("fr"):
+        assert request.get_status_display() == "Refusée"
+        assert service.get_province_display() == "Québec"
+    # A value that is none of the choices (an old row, say) shows as it is, as Django's would.
+    assert AccessRequest(status="lost").get_status_display() == "lost"
