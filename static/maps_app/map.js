@@ -116,6 +116,10 @@
   const provinceLayer = L.layerGroup().addTo(map);
   const serviceLayer = L.layerGroup().addTo(map);
   const provinceBoxes = {};
+  // Service areas on one canvas: at country scale there are thousands, and as SVG each was
+  // an element of the page to lay out. The points stay SVG (their own pane), each one an
+  // element with its status in its class.
+  const areaCanvas = L.canvas({ pane: "areas" });
 
   function servicePopup(props) {
     const status = props.status;
@@ -176,6 +180,7 @@
     });
     serviceLayer.addLayer(L.geoJSON({ type: "FeatureCollection", features: services }, {
       pane: "areas",
+      renderer: areaCanvas,
       pointToLayer: function (feature, latlng) {
         const status = feature.properties.status;
         return L.circleMarker(latlng, {
@@ -187,10 +192,7 @@
         if (feature.geometry.type === "Point") return {};
         const status = feature.properties.status;
         const fill = colour(status);
-        return {
-          color: fill, weight: 1.5, fillColor: fill, fillOpacity: 0.35,
-          className: "service-marker status-" + status + " service-area",
-        };
+        return { color: fill, weight: 1.5, fillColor: fill, fillOpacity: 0.35 };
       },
       onEachFeature: function (feature, layer) {
         layer.bindPopup(function () { return servicePopup(feature.properties); });

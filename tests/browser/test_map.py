@@ -5,6 +5,7 @@ draws its data layers without them.
 """
 
 import io
+import json
 import re
 
 import pytest
@@ -92,3 +93,45 @@ def test_the_public_map_draws_statuses_cameras_legend_popups_and_restores_a_perm
     assert view[1] == pytest.approx(float(lat), abs=1e-4)
     assert view[2] == pytest.approx(float(lon), abs=1e-4)
     assert fresh.locator("#id_status").input_value() == "overdue"
+
+
+def test_a_service_area_drawn_on_the_canvas_opens_its_popup(browsing, demo, tmp_path):
+    # Areas are drawn on one canvas (thousands at country scale): no element of their own,
+    # yet a click inside one opens its service's popup.
+    square = [[-79.9, 43.4], [-78.9, 43.4], [-78.9, 44.1], [-79.9, 44.1], [-79.9, 43.4]]
+    areas = tmp_path / "areas.geojson"
+    areas.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"CSDNAME": "Toronto", "PRUID": "35"},
+                        "geometry": {"type": "Polygon", "coordinates": [square]},
+                    }
+                ],
+            }
+        )
+    )
+    call_command(
+        "import_areas",
+        str(areas),
+        "--match-property",
+        "CSDNAME",
+        "--province-property",
+        "PRUID",
+        stdout=io.StringIO(),
+    )
+    page = browsing.page()
+    page.goto(browsing.url("/map/#map=9/43.75/-79.4"))
+    page.wait_for_selector("body[data-map-ready=true]", timeout=20_000)
+    inside = page.evaluate(
+        "() => { const p = window.campaignMap.latLngToContainerPoint([44.0, -79.0]);"
+        " return [p.x, p.y]; }"
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + inside[0], box["y"] + inside[1])
+    popup = page.locator(".leaflet-popup-content .service-popup")
+    popup.wait_for(timeout=5_000)
+    assert "Toronto Police Service" in popup.inner_text()
