@@ -221,7 +221,7 @@ the target.
   Overpass file, bounded in time (3 minutes at full size, scaled), with its peak memory
   (max RSS).
 - **The deadline engine** computes due dates (with extensions and fee pauses) for N and
-  10N requests.
+  10N requests, once the rules and the holiday tables of every year they meet are loaded.
 - **The browser** is the system Chromium through Playwright: the time from opening
   `/map/` in a fresh browser profile until the map says it is drawn
   (`#map[data-state=ready]`: coverage and cameras loaded), right after a change to the data
