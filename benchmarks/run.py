@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 KB = 1000
 EXPORT_TARGET = f">= {fmt(50, 'req/s')}"
+RUNS = 3
+PAGE_REQUESTS = 3  # per run and database, alternated
 
 
 def log(message: str) -> None:
@@ -444,10 +447,6 @@ def served_figures(bench: Bench, measured: dict, seconds: float) -> tuple[list[F
     return figures, load.tool()
 
 
-RUNS = 3
-PAGE_REQUESTS = 3  # per run and database, alternated
-
-
 class LiveWorker:
     """A worker process serving one database's measurements on demand (benchmarks/worker.py's
     serve): `ask(command)` sends one and returns its answer."""
@@ -502,22 +501,22 @@ def measure_pages(bench: Bench) -> dict:
             for _request in range(RUNS * PAGE_REQUESTS):
                 answers["full"].append(full.ask(f"page {name}"))
                 answers["small"].append(small.ask(f"page {name}"))
-            result[name] = {
-                kind: {
-                    "status": max(a["status"] for a in kind_answers),
-                    "queries": min(a["queries"] for a in kind_answers),
-                    "runs": [
-                        sum(
-                            a["seconds"]
-                            for a in kind_answers[run * PAGE_REQUESTS : (run + 1) * PAGE_REQUESTS]
-                        )
-                        / PAGE_REQUESTS
-                        for run in range(RUNS)
-                    ],
-                }
-                for kind, kind_answers in answers.items()
-            }
+            result[name] = {kind: page_runs(answers[kind]) for kind in answers}
         return result
+
+
+def page_runs(answers: list[dict]) -> dict:
+    """One database's answers for a page, in the order asked: its status (the worst), its SQL
+    queries (the fewest) and its runs (the mean of each PAGE_REQUESTS answers in a row)."""
+    seconds = [answer["seconds"] for answer in answers]
+    return {
+        "status": max(answer["status"] for answer in answers),
+        "queries": min(answer["queries"] for answer in answers),
+        "runs": [
+            statistics.fmean(seconds[start : start + PAGE_REQUESTS])
+            for start in range(0, len(seconds), PAGE_REQUESTS)
+        ],
+    }
 
 
 def page_figures(pages: dict) -> list[Figure]:

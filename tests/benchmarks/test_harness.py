@@ -18,6 +18,7 @@ from benchmarks.report import (
     summary,
     table,
 )
+from benchmarks.run import page_runs
 from benchmarks.tiles import View, lonlat, tiles_covering, world_pixels
 
 
@@ -108,3 +109,14 @@ def test_a_run_replaces_its_own_section_and_keeps_the_other():
     again = document(both, "quick", quick.replace("Scale:** quick", "Scale:** quick again"))
     assert again.count(HEADINGS["quick"]) == 1 and "quick again" in again
     assert full.strip() in again
+
+
+def test_a_pages_runs_are_the_means_of_its_requests_in_a_row():
+    seconds = [0.1, 0.2, 0.3, 1.0, 1.0, 1.0, 0.5, 0.5, 0.8]  # 3 runs of 3 requests
+    answers = [
+        {"seconds": s, "status": 200, "queries": 7 + (i == 4)} for i, s in enumerate(seconds)
+    ]
+    answers[5]["status"] = 500
+    measured = page_runs(answers)
+    assert measured["runs"] == pytest.approx([0.2, 1.0, 0.6])
+    assert (measured["status"], measured["queries"]) == (500, 7)
