@@ -5,6 +5,9 @@ the pages, the OpenStreetMap import, the deadline engine and the map in a headle
 each against a baseline measured in the same run, and writes docs/benchmarks.md.
 """
 
+# Each figure is the median of this many runs.
+RUNS = 3
+
 # How a serving worker (benchmarks/worker.py's serve) marks its answers on standard output:
 # other lines are not its.
 WORKER_MARK = "bench-worker "

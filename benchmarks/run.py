@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from . import WORKER_MARK, load, report, static
+from . import RUNS, WORKER_MARK, load, report, static
 from .report import (
     Figure,
     at_least,
@@ -41,7 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 KB = 1000
 EXPORT_TARGET = f">= {fmt(50, 'req/s')}"
-RUNS = 3
 PAGE_REQUESTS = 3  # per run and database, alternated
 
 

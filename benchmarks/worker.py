@@ -28,10 +28,9 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from maps_app.models import CameraLocation  # noqa: E402
 from requests_app.models import PoliceService, User  # noqa: E402
 
-from . import WORKER_MARK, data, static  # noqa: E402
+from . import RUNS, WORKER_MARK, data, static  # noqa: E402
 from .tiles import COUNTRY_CENTRE, VIEWPORTS, View, tiles_covering  # noqa: E402
 
-RUNS = 3
 ZOOMS = range(3, 19)
 COUNTRY_ZOOMS = range(3, 7)
 COVERAGE = "/api/map/coverage.geojson?zoom=4"
@@ -287,6 +286,7 @@ def serve() -> None:
         print(WORKER_MARK + json.dumps(value), flush=True)
 
     answer({"map": reverse("maps_app:map"), "memo_seconds": settings.MAP_VERSION_MEMO_SECONDS})
+    listed: dict[str, tuple[str, str | None]] = {}  # read on the first page asked for
     pages: dict[str, tuple[str, Client]] = {}
     for line in sys.stdin:
         command, _, name = line.strip().partition(" ")
@@ -294,11 +294,13 @@ def serve() -> None:
             data.announce_request_change()
             answer({})
             continue
+        if not listed and command in ("pages", "page"):
+            listed = {name: (path, who) for name, path, who in page_list()}
         if command == "pages":
-            answer({"pages": [name for name, _path, _who in page_list()]})
+            answer({"pages": list(listed)})
             continue
         if name not in pages:
-            path, who = {name: (path, who) for name, path, who in page_list()}[name]
+            path, who = listed[name]
             client = Client()
             if who:
                 client.force_login(User.objects.get(email=who))

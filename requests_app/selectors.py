@@ -723,11 +723,11 @@ def findings_rows(campaign: Campaign, services) -> list[dict]:
 
 
 def findings_totals(
-    campaign: Campaign, *, province: str = "", vendor: str = "", services: int | None = None
+    campaign: Campaign, *, province: str = "", vendor: str = "", listed_count: int | None = None
 ) -> dict:
     """Over the services with public findings (those `findings_services` lists with these
-    filters; `services`, how many, when the caller has counted them): how many, those with
-    ALPR confirmed, cameras, vehicles and median retention."""
+    filters; `listed_count`, how many, when the caller has counted them): how many, those
+    with ALPR confirmed, cameras, vehicles and median retention."""
     listed = findings_services(campaign, province=province, vendor=vendor)
     # Added up in SQL (one finding per service and fact): the page shows them at every
     # request, and reading every finding grew with the campaign.
@@ -762,7 +762,7 @@ def findings_totals(
     hits = retention[FindingField.RETENTION_HITS_DAYS]
     non_hits = retention[FindingField.RETENTION_NON_HITS_DAYS]
     return {
-        "services": listed.count() if services is None else services,
+        "services": listed.count() if listed_count is None else listed_count,
         "alpr_confirmed": confirmed,
         "fixed_cameras": int(counted[FindingField.FIXED_CAMERAS]),
         "mobile_units": int(counted[FindingField.MOBILE_UNITS]),

@@ -142,7 +142,7 @@ def findings(request):
                 campaign,
                 province=filters.get("province", ""),
                 vendor=filters.get("vendor", ""),
-                services=page.paginator.count,
+                listed_count=page.paginator.count,
             ),
         )
     return render(request, "requests_app/findings.html", context)
