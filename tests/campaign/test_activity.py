@@ -91,3 +91,10 @@ def test_the_feed_combines_filters(client, activity, bob, olivia):
     client.force_login(olivia)
     rows = feed(client, province="ON", person=bob.pk)
     assert rows == []
+
+
+def test_a_filter_that_is_not_offered_says_so(client, activity, olivia):
+    client.force_login(olivia)
+    page = client.get("/activity/", {"kind": "rumour"}).content.decode()
+    assert '<ul class="errorlist" id="id_kind_error">' in page
+    assert "is not one of the available choices" in page

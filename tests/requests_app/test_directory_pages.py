@@ -212,3 +212,18 @@ def test_a_french_service_page_is_french_through_and_through(client, directory):
     assert "GRC, Division K (Alberta)" in rcmp
     assert "receveur général du Canada" in rcmp
     assert "Vous pouvez présenter une plainte au Commissariat à l'information du Canada." in rcmp
+
+
+@pytest.mark.parametrize(
+    ("address", "field"),
+    [
+        ("/directory/?province=XX", "province"),
+        ("/directory/?kind=castle", "kind"),
+        ("/findings/?vendor=nobody", "vendor"),
+    ],
+)
+def test_a_filter_that_is_not_offered_says_so_next_to_its_field(client, directory, address, field):
+    page = unescape(client.get(address).content.decode())
+    # The message the field's aria-describedby points at, rather than a silent "everything".
+    assert f'<ul class="errorlist" id="id_{field}_error">' in page
+    assert "is not one of the available choices" in page
